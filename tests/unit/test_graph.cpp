@@ -1,0 +1,134 @@
+// The graph: building, inference on add, consumers, rewiring, removal, order, cycles.
+#include <doctest/doctest.h>
+
+#include "irforge/core/graph.hpp"
+#include "irforge/ops/constant.hpp"
+#include "irforge/ops/generic.hpp"
+#include "irforge/ops/op_set.hpp"
+#include "irforge/ops/parameter.hpp"
+#include "irforge/ops/result.hpp"
+
+using namespace irforge;
+
+namespace {
+// A tiny test op: elementwise, two inputs of equal shape.
+struct TestAdd {
+  static constexpr std::string_view type_name = "TestAdd";
+  static constexpr std::string_view version = "opset1";
+  static constexpr arity inputs{2};
+  BOOST_HANA_DEFINE_STRUCT(TestAdd, (std::int64_t, tag));
+  void infer(infer_context& ctx) const {
+    ctx.require(ctx.input_shape(0) == ctx.input_shape(1), "shapes differ");
+    ctx.set_output(0, ctx.input_type(0), ctx.input_shape(0));
+  }
+};
+static_assert(check_layer<TestAdd>());
+static_assert(Layer<ops::Parameter> && Layer<ops::Result> && Layer<ops::Constant> && Layer<ops::generic_op>);
+
+node_id param(graph& g, const std::string& name, shape s) {
+  return g.add(ops::Parameter{partial_shape(s), element_type::f32}, {}, name);
+}
+} // namespace
+
+TEST_CASE("nodes infer on add; consumers and rewiring") {
+  graph g("m");
+  auto a = param(g, "a", {2, 3});
+  auto b = param(g, "b", {2, 3});
+  auto s = g.add(TestAdd{1}, {{a, 0}, {b, 0}}, "sum");
+  auto r = g.add(ops::Result{}, {{s, 0}}, "sum/sink_port_0");
+  CHECK(g.info({s, 0}).shape == partial_shape{2, 3});
+  CHECK(g.info({s, 0}).type == element_type::f32);
+  CHECK(g.parameters() == std::vector<node_id>{a, b});
+  CHECK(g.results() == std::vector<node_id>{r});
+  CHECK(g.consumers({a, 0}) == std::vector<input_ref>{{s, 0}});
+  CHECK(g.input(s, 1) == output_ref{b, 0});
+
+  // Add(a, a): parallel edges are two consumers.
+  auto twice = g.add(TestAdd{2}, {{a, 0}, {a, 0}}, "twice");
+  CHECK(g.consumer_count(output_ref{a, 0}) == 3);
+  g.set_input(twice, 1, {b, 0});
+  CHECK(g.consumer_count(output_ref{a, 0}) == 2);
+  CHECK(g.input(twice, 0) == output_ref{a, 0});
+  CHECK(g.input(twice, 1) == output_ref{b, 0});
+
+  g.port({s, 0}).names = {"sum_tensor"};
+  g.replace_uses({s, 0}, {twice, 0});
+  CHECK(g.input(r, 0) == output_ref{twice, 0});
+  CHECK(g.port({twice, 0}).names == std::vector<std::string>{"sum_tensor"});
+  CHECK(g.port({s, 0}).names.empty());
+  CHECK_THROWS_AS(g.remove(a), error); // still used
+  g.remove(s);
+  CHECK_FALSE(g.alive(s));
+  CHECK(g.size() == 4);
+  CHECK_THROWS_AS((void)g.node(s), error);
+  CHECK(g.nodes() == std::vector<node_id>{a, b, r, twice});
+  auto order = g.topological_order();
+  CHECK(order == std::vector<node_id>{a, b, twice, r});
+}
+
+TEST_CASE("bad construction is an error naming the node") {
+  graph g;
+  auto a = param(g, "a", {2, 3});
+  auto b = param(g, "b", {4});
+  CHECK_THROWS_WITH_AS(g.add(TestAdd{}, {{a, 0}, {b, 0}}, "bad"), "node 'bad' (TestAdd): shapes differ", error);
+  CHECK_THROWS_WITH_AS(g.add(TestAdd{}, {{a, 0}}, "few"), "node 'few' (TestAdd): TestAdd takes 2 inputs, got 1", error);
+  CHECK_THROWS_AS(g.add(TestAdd{}, {{a, 0}, {a, 5}}, "port"), error);
+  CHECK_THROWS_AS(g.add(TestAdd{}, {{a, 0}, {77, 0}}, "nowhere"), error);
+  CHECK(g.size() == 2); // failed adds leave nothing behind
+}
+
+TEST_CASE("a cycle is an error that names a node on it") {
+  graph g;
+  auto a = param(g, "a", {1});
+  auto x = g.add(TestAdd{}, {{a, 0}, {a, 0}}, "x");
+  auto y = g.add(TestAdd{}, {{x, 0}, {a, 0}}, "y");
+  auto z = g.add(TestAdd{}, {{y, 0}, {a, 0}}, "z");
+  g.add(ops::Result{}, {{z, 0}}, "out");
+  g.set_input(x, 1, {z, 0}); // x <- z <- y <- x
+  try {
+    (void)g.topological_order();
+    FAIL("no error");
+  } catch (const error& e) {
+    const auto& n = e.where().node;
+    CHECK((n == "x" || n == "y" || n == "z"));
+    CHECK(std::string(e.what()).find("cycle") != std::string::npos);
+  }
+}
+
+TEST_CASE("any_op: typed access, attributes, equality, registry") {
+  any_op op = TestAdd{7};
+  CHECK(op.is<TestAdd>());
+  CHECK_FALSE(op.is<ops::Result>());
+  CHECK(op.get<TestAdd>().tag == 7);
+  CHECK(op.attributes() == std::vector<std::pair<std::string, std::string>>{{"tag", "7"}});
+  CHECK(op.set_attribute("tag", "9"));
+  CHECK_FALSE(op.set_attribute("nope", "1"));
+  CHECK_THROWS_AS(op.set_attribute("tag", "x"), error);
+  CHECK(op.get<TestAdd>().tag == 9);
+  any_op copy = op;
+  copy.get<TestAdd>().tag = 1;
+  CHECK(op.get<TestAdd>().tag == 9);
+  CHECK_FALSE(copy.same_as(op));
+  copy.get<TestAdd>().tag = 9;
+  CHECK(copy.same_as(op));
+
+  any_op c1 = ops::Constant(tensor::from_values<float>({2}, {1, 2}));
+  any_op c2 = ops::Constant(tensor::from_values<float>({2}, {1, 3}));
+  CHECK_FALSE(c1.same_as(c2));
+  CHECK(c1.attributes() == std::vector<std::pair<std::string, std::string>>{{"element_type", "f32"}, {"shape", "2"}});
+
+  ops::generic_op gen;
+  gen.type = "Loop";
+  gen.opset = "opset5";
+  any_op g1 = gen;
+  CHECK(g1.type_name() == "Loop");
+  CHECK(g1.is<ops::generic_op>());
+
+  using set = op_set<ops::Parameter, ops::Result, TestAdd>;
+  const auto& reg = registry<set>();
+  CHECK(reg.find("TestAdd", "opset1") != nullptr);
+  CHECK(reg.find("TestAdd", "opset9") != nullptr); // carried into later opsets
+  CHECK(reg.find("TestAdd", "opset0") == nullptr);
+  CHECK(reg.find("Nope", "opset1") == nullptr);
+  CHECK(reg.find("Result", "opset1")->make().is<ops::Result>());
+}
