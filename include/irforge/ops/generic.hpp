@@ -21,6 +21,8 @@ struct generic_op {
   std::vector<std::pair<std::string, std::string>> attributes; ///< IR <data>, in order
   std::vector<value_info> outputs;                            ///< declared outputs
   std::string extra_xml; ///< verbatim XML of other <layer> children
+  /// Blobs that Const layers inside extra_xml refer to (as offset="@k").
+  std::vector<tensor> embedded_constants;
 
   [[nodiscard]] op_type_info runtime_type_info() const { return {type, opset, inputs, nullptr}; }
 
@@ -41,8 +43,10 @@ struct generic_op {
 
   friend bool operator==(const generic_op& a, const generic_op& b) {
     if (a.type != b.type || a.opset != b.opset || a.attributes != b.attributes || a.extra_xml != b.extra_xml ||
-        a.outputs.size() != b.outputs.size())
+        a.outputs.size() != b.outputs.size() || a.embedded_constants.size() != b.embedded_constants.size())
       return false;
+    for (std::size_t i = 0; i < a.embedded_constants.size(); ++i)
+      if (!a.embedded_constants[i].same_content(b.embedded_constants[i])) return false;
     for (std::size_t i = 0; i < a.outputs.size(); ++i)
       if (a.outputs[i].type != b.outputs[i].type || !(a.outputs[i].shape == b.outputs[i].shape)) return false;
     return true;

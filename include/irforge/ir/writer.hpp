@@ -1,0 +1,459 @@
+// irforge — IR v11 writer: model.xml (tinyxml2) + model.bin.
+//
+// Layout of the files, as OpenVINO writes them (see MO_REFERENCE.md §3):
+//   layers: Parameters in input order, other ops topologically, Results in
+//   output order; layer id = position in that listing.
+//   ports: inputs 0..n_in-1, outputs continue at n_in; dynamic dims are -1.
+//   <data> from the op's reflected attributes; Const adds offset and size.
+//   .bin: raw little-endian blobs, no header or padding; identical blobs once.
+// Everything version-specific is in this file and attribute.hpp.
+//
+// Output is atomic: both files are written under temporary names and renamed
+// only when complete, so a failed conversion never leaves a half-written IR.
+#pragma once
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <unistd.h>
+
+#include <tinyxml2.h>
+
+#include "irforge/core/error.hpp"
+#include "irforge/core/graph.hpp"
+#include "irforge/ops/constant.hpp"
+#include "irforge/ops/generic.hpp"
+
+namespace irforge::ir {
+
+struct write_options {
+  /// IR version: 11 (OpenVINO 2022.1 and later). Only 11 is written today;
+  /// the switch points that v10 would change are kept in this file.
+  int version = 11;
+  /// Write rt_info `fused_names` with the source-model layers of each layer.
+  bool fused_names = true;
+};
+
+struct write_stats {
+  std::size_t layers = 0;
+  std::size_t constants = 0;
+  std::size_t constants_shared = 0; ///< Consts whose bytes were already in the .bin
+  std::uint64_t xml_bytes = 0;
+  std::uint64_t bin_bytes = 0;
+};
+
+namespace detail {
+
+/// tinyxml2's printer with OpenVINO's tab indentation.
+class tab_printer : public tinyxml2::XMLPrinter {
+public:
+  explicit tab_printer(std::FILE* file = nullptr) : tinyxml2::XMLPrinter(file) {}
+
+protected:
+  void PrintSpace(int depth) override {
+    for (int i = 0; i < depth; ++i) Write("\t");
+  }
+};
+
+/// 64-bit hash of a blob (for deduplication; equality is confirmed by memcmp).
+inline std::uint64_t blob_hash(std::span<const std::byte> b) {
+  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ b.size();
+  const std::byte* p = b.data();
+  std::size_t n = b.size();
+  auto mix = [](std::uint64_t x) {
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ull;
+    x ^= x >> 33;
+    return x;
+  };
+  while (n >= 8) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ mix(w)) * 0x100000001b3ull;
+    p += 8;
+    n -= 8;
+  }
+  std::uint64_t tail = 0;
+  if (n) std::memcpy(&tail, p, n);
+  return mix(h ^ mix(tail + n));
+}
+
+/// Collects unique blobs in order and hands each to a sink exactly once.
+class bin_builder {
+public:
+  explicit bin_builder(std::function<void(std::span<const std::byte>)> sink) : sink_(std::move(sink)) {}
+
+  /// Returns the offset of these bytes in the .bin, writing them if new.
+  std::uint64_t add(std::span<const std::byte> bytes, bool& shared) {
+    const std::uint64_t h = blob_hash(bytes);
+    auto [first, last] = index_.equal_range(h);
+    for (auto it = first; it != last; ++it) {
+      const auto& known = it->second;
+      if (known.bytes.size() == bytes.size() &&
+          (bytes.empty() || std::memcmp(known.bytes.data(), bytes.data(), bytes.size()) == 0)) {
+        shared = true;
+        return known.offset;
+      }
+    }
+    shared = false;
+    const std::uint64_t offset = size_;
+    index_.emplace(h, entry{bytes, offset});
+    if (!bytes.empty()) sink_(bytes);
+    size_ += bytes.size();
+    return offset;
+  }
+  [[nodiscard]] std::uint64_t size() const { return size_; }
+
+private:
+  struct entry {
+    std::span<const std::byte> bytes; // stays valid: the graph keeps every tensor alive
+    std::uint64_t offset;
+  };
+  std::function<void(std::span<const std::byte>)> sink_;
+  std::unordered_multimap<std::uint64_t, entry> index_;
+  std::uint64_t size_ = 0;
+};
+
+/// Tensor names as a port `names` value: sorted, joined by ",", inner "," as "\,".
+inline std::string join_tensor_names(std::vector<std::string> names) {
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ',';
+    for (char c : n) {
+      if (c == ',') out += '\\';
+      out += c;
+    }
+  }
+  return out;
+}
+
+inline void add_dims(tinyxml2::XMLElement* port, const partial_shape& shape, tinyxml2::XMLDocument& doc) {
+  if (!shape.rank_is_static()) return;
+  for (const auto& d : shape.dims()) {
+    auto* dim = doc.NewElement("dim");
+    dim->SetText(std::to_string(d.value_or_minus_one()).c_str());
+    port->InsertEndChild(dim);
+  }
+}
+
+class xml_builder {
+public:
+  xml_builder(const graph& g, const write_options& options, bin_builder& bin, write_stats& stats)
+      : g_(g), options_(options), bin_(bin), stats_(stats) {}
+
+  void build(tinyxml2::XMLDocument& doc) {
+    doc.InsertEndChild(doc.NewDeclaration("xml version=\"1.0\""));
+    auto* net = doc.NewElement("net");
+    net->SetAttribute("name", g_.name().empty() ? "model" : g_.name().c_str());
+    net->SetAttribute("version", options_.version);
+    doc.InsertEndChild(net);
+    auto* layers = doc.NewElement("layers");
+    net->InsertEndChild(layers);
+
+    const auto order = listing_order();
+    std::vector<std::int64_t> layer_id(g_.id_bound(), -1);
+    for (std::size_t i = 0; i < order.size(); ++i) layer_id[order[i]] = static_cast<std::int64_t>(i);
+
+    const auto names = unique_layer_names(order);
+    for (std::size_t i = 0; i < order.size(); ++i) layers->InsertEndChild(layer(doc, order[i], i, names[i]));
+    stats_.layers = order.size();
+
+    // Edges sorted by (from-layer, from-port, to-layer, to-port): deterministic.
+    struct edge {
+      std::int64_t from_layer, from_port, to_layer, to_port;
+      auto operator<=>(const edge&) const = default;
+    };
+    std::vector<edge> edges;
+    for (node_id id : order) {
+      const auto& n = g_.node(id);
+      for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+        const auto& src = n.inputs[k];
+        const auto& producer = g_.node(src.node);
+        edges.push_back({layer_id[src.node], static_cast<std::int64_t>(producer.inputs.size() + src.index),
+                         layer_id[id], static_cast<std::int64_t>(k)});
+      }
+    }
+    std::sort(edges.begin(), edges.end());
+    auto* edges_el = doc.NewElement("edges");
+    for (const auto& e : edges) {
+      auto* el = doc.NewElement("edge");
+      el->SetAttribute("from-layer", static_cast<int64_t>(e.from_layer));
+      el->SetAttribute("from-port", static_cast<int64_t>(e.from_port));
+      el->SetAttribute("to-layer", static_cast<int64_t>(e.to_layer));
+      el->SetAttribute("to-port", static_cast<int64_t>(e.to_port));
+      edges_el->InsertEndChild(el);
+    }
+    net->InsertEndChild(edges_el);
+
+    if (!g_.rt_info.empty()) {
+      auto* rt = doc.NewElement("rt_info");
+      for (const auto& [key, value] : g_.rt_info) {
+        auto* el = doc.NewElement(key.c_str());
+        el->SetAttribute("value", value.c_str());
+        rt->InsertEndChild(el);
+      }
+      net->InsertEndChild(rt);
+    }
+  }
+
+private:
+  // Parameters (input order), other ops topologically, Results (output order).
+  std::vector<node_id> listing_order() const {
+    std::vector<node_id> order;
+    order.reserve(g_.size());
+    for (node_id p : g_.parameters()) order.push_back(p);
+    for (node_id id : g_.topological_order()) {
+      const auto type = g_.node(id).op.type_name();
+      if (type != "Parameter" && type != "Result") order.push_back(id);
+    }
+    for (node_id r : g_.results()) order.push_back(r);
+    return order;
+  }
+
+  // Layer names must be unique in an IR; a repeated name gets "_<n>".
+  std::vector<std::string> unique_layer_names(const std::vector<node_id>& order) const {
+    std::set<std::string> taken;
+    for (node_id id : order) taken.insert(g_.node(id).name);
+    std::set<std::string> used;
+    std::vector<std::string> out;
+    out.reserve(order.size());
+    for (node_id id : order) {
+      std::string name = g_.node(id).name;
+      if (name.empty()) name = std::string(g_.node(id).op.type_name()) + "_" + std::to_string(id);
+      if (!used.insert(name).second) {
+        for (std::size_t k = 1;; ++k) {
+          std::string candidate = name + "_" + std::to_string(k);
+          if (!taken.count(candidate) && used.insert(candidate).second) {
+            name = std::move(candidate);
+            break;
+          }
+        }
+      }
+      out.push_back(std::move(name));
+    }
+    return out;
+  }
+
+  tinyxml2::XMLElement* layer(tinyxml2::XMLDocument& doc, node_id id, std::size_t index, const std::string& name) {
+    const auto& n = g_.node(id);
+    auto* el = doc.NewElement("layer");
+    el->SetAttribute("id", static_cast<int64_t>(index));
+    el->SetAttribute("name", name.c_str());
+    el->SetAttribute("type", std::string(n.op.type_name()).c_str());
+    el->SetAttribute("version", std::string(n.op.version()).c_str());
+
+    auto attributes = n.op.attributes();
+    const auto* generic = n.op.get_if<ops::generic_op>();
+    if (const auto* c = n.op.get_if<ops::Constant>()) {
+      bool shared = false;
+      const std::uint64_t offset = bin_.add(c->value.bytes(), shared);
+      ++stats_.constants;
+      if (shared) ++stats_.constants_shared;
+      attributes.emplace_back("offset", std::to_string(offset));
+      attributes.emplace_back("size", std::to_string(c->value.bytes().size()));
+    }
+    if (!attributes.empty()) {
+      auto* data = doc.NewElement("data");
+      for (const auto& [key, value] : attributes) data->SetAttribute(key.c_str(), value.c_str());
+      el->InsertEndChild(data);
+    }
+
+    std::vector<std::pair<std::string, std::string>> rt = n.rt_info;
+    if (options_.fused_names && !n.source_names.empty()) {
+      std::set<std::string> sorted(n.source_names.begin(), n.source_names.end());
+      std::string joined;
+      for (const auto& s : sorted) joined += (joined.empty() ? "" : ",") + s;
+      rt.insert(rt.begin(), {"fused_names", joined});
+    }
+    if (!rt.empty()) {
+      auto* rt_el = doc.NewElement("rt_info");
+      for (const auto& [key, value] : rt) {
+        auto* a = doc.NewElement("attribute");
+        a->SetAttribute("name", key.c_str());
+        a->SetAttribute("version", "0");
+        if (!value.empty() || key == "fused_names") a->SetAttribute("value", value.c_str());
+        rt_el->InsertEndChild(a);
+      }
+      el->InsertEndChild(rt_el);
+    }
+
+    if (!n.inputs.empty()) {
+      auto* in = doc.NewElement("input");
+      for (std::size_t k = 0; k < n.inputs.size(); ++k) {
+        const auto& info = g_.info(n.inputs[k]);
+        auto* port = doc.NewElement("port");
+        port->SetAttribute("id", static_cast<int64_t>(k));
+        port->SetAttribute("precision", std::string(precision_name(info.type)).c_str());
+        add_dims(port, info.shape, doc);
+        in->InsertEndChild(port);
+      }
+      el->InsertEndChild(in);
+    }
+    if (!n.outputs.empty()) {
+      auto* out = doc.NewElement("output");
+      for (std::size_t k = 0; k < n.outputs.size(); ++k) {
+        const auto& p = n.outputs[k];
+        auto* port = doc.NewElement("port");
+        port->SetAttribute("id", static_cast<int64_t>(n.inputs.size() + k));
+        port->SetAttribute("precision", std::string(precision_name(p.info.type)).c_str());
+        if (!p.names.empty()) port->SetAttribute("names", join_tensor_names(p.names).c_str());
+        add_dims(port, p.info.shape, doc);
+        if (!p.rt_info.empty()) {
+          auto* rt_el = doc.NewElement("rt_info");
+          for (const auto& [key, value] : p.rt_info) {
+            auto* a = doc.NewElement("attribute");
+            a->SetAttribute("name", key.c_str());
+            a->SetAttribute("version", "0");
+            a->SetAttribute(key.c_str(), value.c_str());
+            rt_el->InsertEndChild(a);
+          }
+          port->InsertEndChild(rt_el);
+        }
+        out->InsertEndChild(port);
+      }
+      el->InsertEndChild(out);
+    }
+    if (generic != nullptr && !generic->extra_xml.empty()) append_extra(doc, el, *generic, name);
+    return el;
+  }
+
+  // A generic op's verbatim children (a Loop body ...). Its Const layers point
+  // at embedded constants as offset="@k"; they get their new .bin offsets here.
+  void append_extra(tinyxml2::XMLDocument& doc, tinyxml2::XMLElement* el, const ops::generic_op& op,
+                    const std::string& name) {
+    tinyxml2::XMLDocument fragment;
+    if (fragment.Parse(op.extra_xml.c_str()) != tinyxml2::XML_SUCCESS)
+      throw error("extra XML of the layer does not parse", at_node(name, op.type));
+    std::vector<std::uint64_t> offsets;
+    for (const auto& t : op.embedded_constants) {
+      bool shared = false;
+      offsets.push_back(bin_.add(t.bytes(), shared));
+    }
+    patch_offsets(fragment.FirstChildElement(), offsets, name, op.type);
+    for (auto* child = fragment.FirstChild(); child; child = child->NextSibling())
+      el->InsertEndChild(child->DeepClone(&doc));
+  }
+
+  static void patch_offsets(tinyxml2::XMLElement* el, const std::vector<std::uint64_t>& offsets,
+                            const std::string& name, const std::string& type) {
+    for (; el; el = el->NextSiblingElement()) {
+      if (const char* off = el->Attribute("offset"); off && off[0] == '@') {
+        const auto k = static_cast<std::size_t>(std::strtoull(off + 1, nullptr, 10));
+        if (k >= offsets.size()) throw error("embedded constant index out of range", at_node(name, type));
+        el->SetAttribute("offset", std::to_string(offsets[k]).c_str());
+      }
+      patch_offsets(el->FirstChildElement(), offsets, name, type);
+    }
+  }
+
+  const graph& g_;
+  const write_options& options_;
+  bin_builder& bin_;
+  write_stats& stats_;
+};
+
+/// Removes a temporary file unless released (a failed write leaves nothing).
+class temp_file {
+public:
+  explicit temp_file(std::string path) : path_(std::move(path)) {}
+  temp_file(const temp_file&) = delete;
+  temp_file& operator=(const temp_file&) = delete;
+  ~temp_file() {
+    if (!released_) std::remove(path_.c_str());
+  }
+  [[nodiscard]] const std::string& path() const { return path_; }
+  void release() { released_ = true; }
+
+private:
+  std::string path_;
+  bool released_ = false;
+};
+
+inline std::FILE* open_for_write(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "wb");
+  if (!f) throw error(std::string("cannot create file: ") + std::strerror(errno), in_file(path));
+  return f;
+}
+
+inline void close_checked(std::FILE* f, const std::string& path) {
+  const bool ok = std::fflush(f) == 0 && ::fsync(::fileno(f)) == 0;
+  const int e = errno;
+  if (std::fclose(f) != 0 || !ok) throw error(std::string("cannot write file: ") + std::strerror(e), in_file(path));
+}
+
+} // namespace detail
+
+/// Writes the IR into strings (for tests and in-memory use).
+inline write_stats serialize(const graph& g, std::string& xml, std::vector<std::byte>& bin,
+                             const write_options& options = {}) {
+  write_stats stats;
+  bin.clear();
+  detail::bin_builder bins([&](std::span<const std::byte> b) { bin.insert(bin.end(), b.begin(), b.end()); });
+  tinyxml2::XMLDocument doc;
+  detail::xml_builder(g, options, bins, stats).build(doc);
+  detail::tab_printer printer;
+  doc.Print(&printer);
+  xml.assign(printer.CStr(), static_cast<std::size_t>(printer.CStrSize() > 0 ? printer.CStrSize() - 1 : 0));
+  stats.xml_bytes = xml.size();
+  stats.bin_bytes = bins.size();
+  return stats;
+}
+
+/// Writes `<stem>.xml` and `<stem>.bin`. Weights go from their source (usually
+/// the mapped model file) straight to the .bin; nothing is visible under the
+/// final names until both files are complete.
+inline write_stats save(const graph& g, const std::string& stem, const write_options& options = {}) {
+  const std::string xml_path = stem + ".xml", bin_path = stem + ".bin";
+  const std::string suffix = ".tmp" + std::to_string(::getpid());
+  detail::temp_file xml_tmp(xml_path + suffix), bin_tmp(bin_path + suffix);
+
+  write_stats stats;
+  std::FILE* bin_file = detail::open_for_write(bin_tmp.path());
+  tinyxml2::XMLDocument doc;
+  try {
+    detail::bin_builder bins([&](std::span<const std::byte> b) {
+      if (std::fwrite(b.data(), 1, b.size(), bin_file) != b.size())
+        throw error(std::string("cannot write file: ") + std::strerror(errno), in_file(bin_path));
+    });
+    detail::xml_builder(g, options, bins, stats).build(doc);
+    stats.bin_bytes = bins.size();
+  } catch (...) {
+    std::fclose(bin_file);
+    throw;
+  }
+  detail::close_checked(bin_file, bin_tmp.path());
+
+  std::FILE* xml_file = detail::open_for_write(xml_tmp.path());
+  detail::tab_printer printer(xml_file);
+  doc.Print(&printer);
+  stats.xml_bytes = static_cast<std::uint64_t>(std::ftell(xml_file));
+  detail::close_checked(xml_file, xml_tmp.path());
+
+  if (std::rename(bin_tmp.path().c_str(), bin_path.c_str()) != 0)
+    throw error(std::string("cannot rename into place: ") + std::strerror(errno), in_file(bin_path));
+  bin_tmp.release();
+  if (std::rename(xml_tmp.path().c_str(), xml_path.c_str()) != 0) {
+    const int e = errno;
+    std::remove(bin_path.c_str());
+    throw error(std::string("cannot rename into place: ") + std::strerror(e), in_file(xml_path));
+  }
+  xml_tmp.release();
+  return stats;
+}
+
+} // namespace irforge::ir

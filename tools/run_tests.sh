@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test: the CMake build (unit, corpus, ONNX backend, examples,
+# header self-containment, single-include freshness), the same under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the Meson build's tests.
+# Usage: tools/run_tests.sh [--quick]   (--quick: the CMake build only)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/install_deps.sh
+jobs=$(nproc)
+
+echo "== CMake build and tests"
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+cmake --build build -j "$jobs"
+ctest --test-dir build --output-on-failure -j "$jobs"
+[ "${1:-}" = "--quick" ] && exit 0
+
+echo "== AddressSanitizer + UndefinedBehaviorSanitizer"
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DIRFORGE_SANITIZE=ON -DIRFORGE_BUILD_EXAMPLES=OFF \
+      -DIRFORGE_CHECK_HEADERS=OFF
+cmake --build build-asan -j "$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j "$jobs"
+
+echo "== Meson build and tests"
+[ -d build-meson ] || meson setup build-meson --buildtype=release
+meson test -C build-meson --print-errorlogs
