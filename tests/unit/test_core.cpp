@@ -134,8 +134,8 @@ TEST_CASE("errors say where") {
   error e("bad thing", {.file = "m.onnx", .offset = 12, .node = "conv1", .op = "Conv"});
   CHECK(std::string(e.what()) == "m.onnx at byte 12, node 'conv1' (Conv): bad thing");
   error f("oops");
-  f.in_file("x.xml").at_node("n", "Add");
+  f.with_file("x.xml").with_node("n", "Add");
   CHECK(std::string(f.what()) == "x.xml, node 'n' (Add): oops");
-  f.in_file("y.xml"); // inner information wins
+  f.with_file("y.xml"); // inner information wins
   CHECK(f.where().file == "x.xml");
 }

@@ -49,17 +49,17 @@ public:
 
   /// Adds context while an error travels outwards; fields already set are kept
   /// (the innermost, most precise information wins).
-  error& in_file(std::string file) {
+  error& with_file(std::string file) {
     if (where_.file.empty()) where_.file = std::move(file);
     rebuild();
     return *this;
   }
-  error& at_offset(std::uint64_t offset) {
+  error& with_offset(std::uint64_t offset) {
     if (!where_.offset) where_.offset = offset;
     rebuild();
     return *this;
   }
-  error& at_node(std::string node, std::string op = {}) {
+  error& with_node(std::string node, std::string op = {}) {
     if (where_.node.empty()) where_.node = std::move(node);
     if (where_.op.empty()) where_.op = std::move(op);
     rebuild();

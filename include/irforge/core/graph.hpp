@@ -121,7 +121,7 @@ public:
     try {
       n.op.infer(ctx);
     } catch (error& e) {
-      e.at_node(n.name, std::string(n.op.type_name()));
+      e.with_node(n.name, std::string(n.op.type_name()));
       throw;
     }
     auto& outs = ctx.outputs();

@@ -64,7 +64,7 @@ public:
       throw error("tensor of shape " + partial_shape(t.dims_).to_string() + " needs " +
                   std::to_string(t.element_count()) + " values, got " + std::to_string(values.size()));
     if constexpr (std::is_same_v<T, bool>) {
-      for (std::size_t i = 0; i < values.size(); ++i) t.mutable_bytes()[i] = std::byte{values[i] ? 1 : 0};
+      for (std::size_t i = 0; i < values.size(); ++i) t.mutable_bytes()[i] = static_cast<std::byte>(values[i] ? 1 : 0);
     } else if (!values.empty()) {
       std::memcpy(t.mutable_bytes().data(), values.data(), values.size() * sizeof(T));
     }
@@ -131,6 +131,14 @@ public:
     if (irforge::element_count(dims) != element_count()) throw error("reshape of a tensor to a different element count");
     tensor t = *this;
     t.dims_ = std::move(dims);
+    return t;
+  }
+
+  /// The same bytes seen as another element type of equal width (u16 bits <-> f16).
+  [[nodiscard]] tensor reinterpreted(element_type type) const {
+    if (bit_width(type) != bit_width(type_)) throw error("reinterpretation of a tensor to a type of another width");
+    tensor t = *this;
+    t.type_ = type;
     return t;
   }
 

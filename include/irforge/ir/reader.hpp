@@ -376,7 +376,7 @@ private:
     try {
       id = g.add(std::move(op), std::move(inputs), l.name);
     } catch (error& e) {
-      e.in_file(file_);
+      e.with_file(file_);
       throw;
     }
     auto& n = g.node(id);
@@ -442,7 +442,7 @@ inline graph load(const std::string& xml_path, const std::string& bin_path = {},
     return detail::ir_parser(xml_path, bytes, bin, registry)
         .parse(reinterpret_cast<const char*>(text.data()), text.size());
   } catch (error& e) {
-    e.in_file(xml_path);
+    e.with_file(xml_path);
     throw;
   }
 }

@@ -1,0 +1,237 @@
+// irforge — ONNX to irforge::graph: walks the model's nodes in dependency
+// order and hands each to its mapping (see mappings.hpp).
+//
+// Before anything is built, every node's op is looked up, and all unsupported
+// ones are reported together with their node names. Graph inputs become
+// Parameters, initializers become Consts (views into the mapped file, created
+// on first use), graph outputs become Results. Every IR node records the ONNX
+// node it came from (rt_info fused_names); every tensor keeps its ONNX name.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "irforge/core/error.hpp"
+#include "irforge/core/graph.hpp"
+#include "irforge/frontends/onnx/model.hpp"
+#include "irforge/frontends/onnx/node_context.hpp"
+#include "irforge/frontends/onnx/tensor_data.hpp"
+#include "irforge/frontends/unsupported_ops.hpp"
+#include "irforge/ops/constant.hpp"
+#include "irforge/ops/parameter.hpp"
+#include "irforge/ops/result.hpp"
+
+namespace irforge::onnx {
+
+/// ONNX op type (per domain) -> mapping. Users add their own with `add`.
+class mapping_table {
+public:
+  /// Registers (or replaces) the mapping of `op_type` in `domain` ("" = ai.onnx).
+  mapping_table& add(std::string op_type, mapping_fn fn, std::string domain = "") {
+    if (domain == "ai.onnx") domain.clear();
+    table_[{std::move(domain), std::move(op_type)}] = std::move(fn);
+    return *this;
+  }
+  [[nodiscard]] const mapping_fn* find(std::string_view domain, std::string_view op_type) const {
+    const std::string d = is_default_domain(domain) ? std::string() : std::string(domain);
+    const auto it = table_.find({d, std::string(op_type)});
+    return it == table_.end() ? nullptr : &it->second;
+  }
+  /// "Conv", "com.microsoft.Gelu" ... in sorted order.
+  [[nodiscard]] std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& [key, fn] : table_) out.push_back(key.first.empty() ? key.second : key.first + "." + key.second);
+    return out;
+  }
+
+private:
+  std::map<std::pair<std::string, std::string>, mapping_fn> table_;
+};
+
+namespace detail {
+
+inline std::string display_op(const node& n) {
+  return is_default_domain(n.domain) ? std::string(n.op_type) : std::string(n.domain) + "." + std::string(n.op_type);
+}
+
+inline std::string node_display_name(const node& n, std::size_t index) {
+  if (!n.name.empty()) return std::string(n.name);
+  for (auto o : n.outputs)
+    if (!o.empty()) return std::string(o);
+  return std::string(n.op_type) + "_" + std::to_string(index);
+}
+
+class graph_converter {
+public:
+  graph_converter(const model& m, const mapping_table& mappings) : m_(m), mappings_(mappings) {}
+
+  graph run() {
+    const graph_proto& gp = m_.graph;
+    check_supported(gp);
+    graph g(gp.name.empty() ? std::string("model") : std::string(gp.name));
+
+    for (const auto& init : gp.initializers) initializers_.emplace(init.name, &init);
+
+    // Graph inputs that have no initializer are the model's inputs.
+    for (const auto& in : gp.inputs) {
+      if (initializers_.count(in.name)) continue;
+      if (in.kind != type_kind::tensor)
+        throw error("graph input '" + std::string(in.name) + "' is not a tensor (sequences, maps and optionals are not supported)",
+                    in_file(m_.path, in.offset));
+      const element_type et = element_type_from(in.elem_type, "graph input '" + std::string(in.name) + "'", in_file(m_.path, in.offset));
+      const node_id p = g.add(ops::Parameter{in.to_partial_shape(), et}, {}, std::string(in.name));
+      g.port({p, 0}).names.emplace_back(in.name);
+      g.node(p).source_names.emplace_back(in.name);
+      values_[in.name] = output_ref{p, 0};
+    }
+
+    for (std::size_t i : dependency_order(gp)) convert_node(g, gp.nodes[i], i);
+
+    for (const auto& out : gp.outputs) {
+      const output_ref v = value_of(g, out.name, "graph output", std::string(out.name));
+      const node_id r = g.add(ops::Result{}, {v}, std::string(out.name) + "/sink_port_0");
+      g.node(r).source_names.emplace_back(out.name);
+    }
+    if (gp.outputs.empty()) throw error("the graph has no outputs", in_file(m_.path));
+    return g;
+  }
+
+private:
+  void check_supported(const graph_proto& gp) const {
+    unsupported_collector missing;
+    for (std::size_t i = 0; i < gp.nodes.size(); ++i) {
+      const node& n = gp.nodes[i];
+      if (!mappings_.find(n.domain, n.op_type)) missing.add(display_op(n), node_display_name(n, i));
+      else if (!m_.opset(n.domain) && !is_default_domain(n.domain))
+        missing.add(display_op(n) + " (domain not imported)", node_display_name(n, i));
+    }
+    if (!missing.empty()) missing.raise("ONNX", m_.path);
+  }
+
+  // Nodes ordered so every input is produced first; ties keep file order.
+  std::vector<std::size_t> dependency_order(const graph_proto& gp) const {
+    std::unordered_map<std::string_view, std::size_t> producer;
+    for (std::size_t i = 0; i < gp.nodes.size(); ++i)
+      for (auto o : gp.nodes[i].outputs)
+        if (!o.empty()) {
+          if (producer.count(o) || initializers_.count(o) || values_.count(o))
+            throw error("tensor '" + std::string(o) + "' is produced twice",
+                        located(gp.nodes[i], i));
+          producer.emplace(o, i);
+        }
+    std::vector<std::vector<std::size_t>> users(gp.nodes.size());
+    std::vector<std::size_t> pending(gp.nodes.size(), 0);
+    for (std::size_t i = 0; i < gp.nodes.size(); ++i) {
+      for (auto in : gp.nodes[i].inputs) {
+        if (in.empty()) continue;
+        if (auto p = producer.find(in); p != producer.end()) {
+          users[p->second].push_back(i);
+          ++pending[i];
+        } else if (!initializers_.count(in) && !values_.count(in)) {
+          throw error("input '" + std::string(in) + "' names no tensor (no graph input, initializer or node output has that name)",
+                      located(gp.nodes[i], i));
+        }
+      }
+    }
+    std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
+    for (std::size_t i = 0; i < gp.nodes.size(); ++i)
+      if (pending[i] == 0) ready.push(i);
+    std::vector<std::size_t> order;
+    order.reserve(gp.nodes.size());
+    while (!ready.empty()) {
+      const std::size_t i = ready.top();
+      ready.pop();
+      order.push_back(i);
+      for (std::size_t u : users[i])
+        if (--pending[u] == 0) ready.push(u);
+    }
+    if (order.size() != gp.nodes.size()) {
+      for (std::size_t i = 0; i < gp.nodes.size(); ++i)
+        if (pending[i] != 0) throw error("the nodes form a cycle through this node", located(gp.nodes[i], i));
+    }
+    return order;
+  }
+
+  error_location located(const node& n, std::size_t index) const {
+    error_location l = in_file(m_.path, n.offset);
+    l.node = node_display_name(n, index);
+    l.op = std::string(n.op_type);
+    return l;
+  }
+
+  // The graph value of a tensor name; initializers become Consts on first use.
+  output_ref value_of(graph& g, std::string_view name, const char* role, const std::string& user) {
+    if (auto it = values_.find(name); it != values_.end()) {
+      if (!it->second)
+        throw error("tensor '" + std::string(name) + "' is an output its producer does not compute", at_node(user));
+      return *it->second;
+    }
+    if (auto it = initializers_.find(name); it != initializers_.end()) {
+      tensor value;
+      try {
+        value = to_tensor(*it->second);
+      } catch (error& e) {
+        e.with_file(m_.path);
+        throw;
+      }
+      const node_id c = g.add(ops::Constant(std::move(value)), {}, std::string(name));
+      g.port({c, 0}).names.emplace_back(name);
+      g.node(c).source_names.emplace_back(name);
+      values_[name] = output_ref{c, 0};
+      return {c, 0};
+    }
+    throw error(std::string(role) + " '" + std::string(name) + "' names no tensor", at_node(user));
+  }
+
+  void convert_node(graph& g, const node& n, std::size_t index) {
+    const std::string name = node_display_name(n, index);
+    std::vector<std::optional<output_ref>> inputs;
+    inputs.reserve(n.inputs.size());
+    for (auto in : n.inputs) inputs.push_back(in.empty() ? std::nullopt : std::optional(value_of(g, in, "input", name)));
+    // Trailing omitted optional inputs are the same as absent ones.
+    while (!inputs.empty() && !inputs.back()) inputs.pop_back();
+
+    const std::int64_t opset = m_.opset(n.domain).value_or(1);
+    node_context ctx(g, m_, n, std::move(inputs), opset, name);
+    std::vector<std::optional<output_ref>> outputs;
+    try {
+      outputs = (*mappings_.find(n.domain, n.op_type))(ctx);
+    } catch (error& e) {
+      e.with_node(name, std::string(n.op_type)).with_file(m_.path);
+      throw;
+    }
+    // A mapping may produce outputs the node does not declare (MaxPool-8's
+    // indices for a one-output MaxPool); they are simply not named.
+    for (std::size_t k = 0; k < n.outputs.size(); ++k) {
+      const auto out_name = n.outputs[k];
+      if (out_name.empty()) continue;
+      if (k < outputs.size() && outputs[k]) {
+        auto& names = g.port(*outputs[k]).names;
+        if (std::find(names.begin(), names.end(), out_name) == names.end()) names.emplace_back(out_name);
+        values_[out_name] = outputs[k];
+      } else {
+        values_[out_name] = std::nullopt; // using it later is an error naming it
+      }
+    }
+  }
+
+  const model& m_;
+  const mapping_table& mappings_;
+  std::unordered_map<std::string_view, const tensor_proto*> initializers_;
+  std::unordered_map<std::string_view, std::optional<output_ref>> values_;
+};
+
+} // namespace detail
+
+/// Converts a parsed ONNX model with the given mappings.
+inline graph convert(const model& m, const mapping_table& mappings) {
+  return detail::graph_converter(m, mappings).run();
+}
+
+} // namespace irforge::onnx

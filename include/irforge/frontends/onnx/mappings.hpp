@@ -1,0 +1,27 @@
+// irforge — the standard ONNX op mapping table (ai.onnx domain).
+#pragma once
+
+#include "irforge/frontends/onnx/converter.hpp"
+#include "irforge/frontends/onnx/mappings_math.hpp"
+#include "irforge/frontends/onnx/mappings_nn.hpp"
+#include "irforge/frontends/onnx/mappings_tensor.hpp"
+
+namespace irforge::onnx {
+
+/// A fresh table with every built-in mapping; add or replace entries to
+/// extend the converter with your own ops.
+inline mapping_table make_standard_mappings() {
+  mapping_table t;
+  detail::add_math_mappings(t);
+  detail::add_nn_mappings(t);
+  detail::add_tensor_mappings(t);
+  return t;
+}
+
+/// The built-in table, built once.
+inline const mapping_table& standard_mappings() {
+  static const mapping_table table = make_standard_mappings();
+  return table;
+}
+
+} // namespace irforge::onnx
