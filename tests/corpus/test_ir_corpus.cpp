@@ -14,6 +14,8 @@
 using namespace irforge;
 namespace fs = std::filesystem;
 
+namespace test_ir_corpus_tests {  // unity-build scope: file-local helpers stay apart
+
 TEST_CASE("corpus: OpenVINO IR files are read and round-trip" * doctest::test_suite("corpus")) {
   const auto root = test::corpus_dir() / "openvino_ir";
   if (!fs::exists(root)) {
@@ -59,3 +61,5 @@ TEST_CASE("corpus: OpenVINO IR files are read and round-trip" * doctest::test_su
             << generic_layers << " as generic ops), " << old_format << " pre-v10 files refused\n";
   CHECK(read >= 13);
 }
+
+} // namespace test_ir_corpus_tests

@@ -19,6 +19,8 @@
 using namespace irforge;
 namespace fs = std::filesystem;
 
+namespace test_onnx_backend_tests {  // unity-build scope: file-local helpers stay apart
+
 namespace {
 /// tests/data/onnx_backend_conversion_failures.txt: "<test name>  <reason>" lines.
 std::map<std::string, std::string> known_failures() {
@@ -107,3 +109,5 @@ TEST_CASE("backend: ONNX node tests convert, round-trip and infer the expected o
             << " with a compatible partly dynamic shape), " << known_failed << " known conversion failures, "
             << unsupported << " use unmapped ops\n[backend] unmapped: " << ops << "\n";
 }
+
+} // namespace test_onnx_backend_tests

@@ -13,6 +13,8 @@
 
 using namespace irforge;
 
+namespace test_core_tests {  // unity-build scope: file-local helpers stay apart
+
 TEST_CASE("element types have both IR spellings") {
   CHECK(to_string(element_type::f32) == "f32");
   CHECK(precision_name(element_type::f32) == "FP32");
@@ -139,3 +141,5 @@ TEST_CASE("errors say where") {
   f.with_file("y.xml"); // inner information wins
   CHECK(f.where().file == "x.xml");
 }
+
+} // namespace test_core_tests

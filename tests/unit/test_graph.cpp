@@ -10,6 +10,8 @@
 
 using namespace irforge;
 
+namespace test_graph_tests {  // unity-build scope: file-local helpers stay apart
+
 namespace {
 // A tiny test op: elementwise, two inputs of equal shape.
 struct TestAdd {
@@ -132,3 +134,5 @@ TEST_CASE("any_op: typed access, attributes, equality, registry") {
   CHECK(reg.find("Nope", "opset1") == nullptr);
   CHECK(reg.find("Result", "opset1")->make().is<ops::Result>());
 }
+
+} // namespace test_graph_tests

@@ -11,6 +11,8 @@
 using namespace irforge;
 namespace fs = std::filesystem;
 
+namespace test_ir_tests {  // unity-build scope: file-local helpers stay apart
+
 namespace {
 graph small_graph() {
   graph g("tiny");
@@ -190,3 +192,5 @@ TEST_CASE("reader: an unknown op type becomes a generic op that round-trips") {
   const graph again = parse_text(out, out_bin);
   CHECK(again.node(again.input(again.results()[0], 0).node).op.same_as(w.op));
 }
+
+} // namespace test_ir_tests

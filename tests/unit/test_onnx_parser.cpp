@@ -28,6 +28,8 @@ using onnx::attribute_type;
 using onnx::data_type;
 using onnx::tensor_encoding;
 
+namespace test_onnx_parser_tests {  // unity-build scope: file-local helpers stay apart
+
 namespace {
 
 const std::string corpus_dir = IRFORGE_SOURCE_DIR "/../shared/corpus/onnx";
@@ -1096,3 +1098,5 @@ TEST_SUITE("backend") {
           std::vector<float>{5, 4, 3, 2, 1});
   }
 }
+
+} // namespace test_onnx_parser_tests

@@ -22,6 +22,8 @@
 using namespace irforge;
 using attr_list = std::vector<std::pair<std::string, std::string>>;
 
+namespace test_ops_elementwise_tests {  // unity-build scope: file-local helpers stay apart
+
 namespace {
 constexpr element_type f32 = element_type::f32;
 
@@ -420,3 +422,5 @@ TEST_CASE("Softmax-8, SoftMax-1 and LogSoftmax-5") {
   CHECK(add_error(g, ops::LogSoftmax{1}, {param(g, {2, 2}, element_type::i32)}) ==
         "node 'op' (LogSoftmax): input 0 must have a floating-point element type, got i32");
 }
+
+} // namespace test_ops_elementwise_tests

@@ -24,6 +24,8 @@
 using namespace irforge;
 using attr_list = std::vector<std::pair<std::string, std::string>>;
 
+namespace test_ops_misc_tests {  // unity-build scope: file-local helpers stay apart
+
 namespace {
 constexpr element_type f32 = element_type::f32;
 constexpr element_type i64 = element_type::i64;
@@ -442,3 +444,5 @@ TEST_CASE("NonZero-3") {
   CHECK(add_error(g, ops::NonZero{element_type::u8}, {param(g, {2})}) ==
         "node 'op' (NonZero): attribute 'output_type' must be i64 or i32, got u8");
 }
+
+} // namespace test_ops_misc_tests

@@ -28,6 +28,8 @@
 using namespace irforge;
 using namespace irforge::ops;
 
+namespace test_ops_shape_tests {  // unity-build scope: file-local helpers stay apart
+
 static_assert(check_layer<MatMul>() && check_layer<Concat>() && check_layer<Reshape>() && check_layer<Transpose>() &&
               check_layer<Squeeze>() && check_layer<Unsqueeze>());
 static_assert(check_layer<Gather>() && check_layer<v7::Gather>() && check_layer<v1::Gather>() &&
@@ -665,3 +667,5 @@ TEST_CASE("ops without attributes: empty lists that round-trip, IR names and ver
   for (const auto& n : names)
     CHECK(std::string(n.first.type_name()) + "/" + std::string(n.first.version()) == n.second);
 }
+
+} // namespace test_ops_shape_tests

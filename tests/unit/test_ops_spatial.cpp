@@ -20,6 +20,8 @@
 using namespace irforge;
 using namespace irforge::ops;
 
+namespace test_ops_spatial_tests {  // unity-build scope: file-local helpers stay apart
+
 static_assert(check_layer<Convolution>() && check_layer<GroupConvolution>() && check_layer<ConvolutionBackpropData>() &&
               check_layer<GroupConvolutionBackpropData>());
 static_assert(check_layer<MaxPool>() && check_layer<v8::MaxPool>() && check_layer<v1::MaxPool>() &&
@@ -591,3 +593,5 @@ TEST_CASE("DepthToSpace and SpaceToDepth") {
   check_round_trip(DepthToSpace(depth_space_mode::depth_first, 4));
   check_round_trip(SpaceToDepth(depth_space_mode::depth_first, 3));
 }
+
+} // namespace test_ops_spatial_tests

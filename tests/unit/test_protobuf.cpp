@@ -19,6 +19,8 @@ using io::protobuf_reader;
 using io::protobuf_writer;
 using io::wire_type;
 
+namespace test_protobuf_tests {  // unity-build scope: file-local helpers stay apart
+
 namespace {
 std::vector<std::byte> bytes_of(std::initializer_list<int> v) {
   std::vector<std::byte> out;
@@ -405,3 +407,5 @@ TEST_CASE("protobuf writer -> reader round trip, with nested messages and refere
   }
   CHECK(middles == 2);
 }
+
+} // namespace test_protobuf_tests

@@ -104,29 +104,29 @@ inline std::string format(const std::string& v) { return v; }
 inline std::string format(element_type v) { return std::string(to_string(v)); }
 inline std::string format(const std::vector<std::int64_t>& v) {
   std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::to_string(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) { if (i) s += ", "; s += std::to_string(v[i]); }
   return s;
 }
 inline std::string format(const std::vector<float>& v) {
   std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + detail::shortest(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) { if (i) s += ", "; s += detail::shortest(v[i]); }
   return s;
 }
 inline std::string format(const std::vector<double>& v) {
   std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + detail::shortest(v[i]);
+  for (std::size_t i = 0; i < v.size(); ++i) { if (i) s += ", "; s += detail::shortest(v[i]); }
   return s;
 }
 inline std::string format(const std::vector<std::string>& v) {
   std::string s;
-  for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+  for (std::size_t i = 0; i < v.size(); ++i) { if (i) s += ", "; s += v[i]; }
   return s;
 }
 /// Parameter shape spelling: "1,3,?,224", ranges "1..10", scalar "", dynamic rank "...".
 inline std::string format(const partial_shape& v) {
   if (!v.rank_is_static()) return "...";
   std::string s;
-  for (std::size_t i = 0; i < v.dims().size(); ++i) s += (i ? "," : "") + v.dims()[i].to_string();
+  for (std::size_t i = 0; i < v.dims().size(); ++i) { if (i) s += ","; s += v.dims()[i].to_string(); }
   return s;
 }
 template <described_enum E> std::string format(E v) {
@@ -198,7 +198,10 @@ template <described_enum E> void parse(std::string_view s, E& v) {
       return;
     }
   std::string expected;
-  for (const auto& [value, name] : enum_strings<E>::values) expected += (expected.empty() ? "" : ", ") + std::string(name);
+  for (const auto& [value, name] : enum_strings<E>::values) {
+    if (!expected.empty()) expected += ", ";
+    expected += name;
+  }
   throw error("'" + std::string(s) + "' is not one of: " + expected);
 }
 

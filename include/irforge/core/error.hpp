@@ -70,7 +70,10 @@ private:
   void rebuild() {
     std::string s;
     if (!where_.file.empty()) s += where_.file;
-    if (where_.offset) s += (s.empty() ? "byte " : " at byte ") + std::to_string(*where_.offset);
+    if (where_.offset) {
+      s += s.empty() ? "byte " : " at byte ";
+      s += std::to_string(*where_.offset);
+    }
     if (!where_.node.empty() || !where_.op.empty()) {
       if (!s.empty()) s += ", ";
       s += "node '" + where_.node + "'";

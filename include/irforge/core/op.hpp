@@ -122,6 +122,40 @@ private:
   std::string_view op_type_;
 };
 
+/// A reference to an enum attribute whose type the visitor does not know:
+/// its IR text, read and written through functions made for that enum.
+struct enum_ref {
+  void* object;
+  std::string (*format)(const void*);
+  void (*parse)(void*, std::string_view);
+};
+
+template <described_enum E> enum_ref make_enum_ref(E& e) {
+  return {&e, [](const void* p) { return attr::format(*static_cast<const E*>(p)); },
+          [](void* p, std::string_view text) { attr::parse(text, *static_cast<E*>(p)); }};
+}
+
+/// Visits an op's attributes by name and type (the reflection all IR and
+/// report code is built on). One virtual per supported attribute type, so an
+/// op's attribute loop is compiled once, not once per use.
+class attribute_visitor {
+public:
+  virtual ~attribute_visitor() = default;
+  virtual void on(std::string_view name, bool& v) = 0;
+  virtual void on(std::string_view name, std::int64_t& v) = 0;
+  virtual void on(std::string_view name, double& v) = 0;
+  virtual void on(std::string_view name, float& v) = 0;
+  virtual void on(std::string_view name, std::string& v) = 0;
+  virtual void on(std::string_view name, element_type& v) = 0;
+  virtual void on(std::string_view name, partial_shape& v) = 0;
+  virtual void on(std::string_view name, std::vector<std::int64_t>& v) = 0;
+  virtual void on(std::string_view name, std::vector<float>& v) = 0;
+  virtual void on(std::string_view name, std::vector<double>& v) = 0;
+  virtual void on(std::string_view name, std::vector<std::string>& v) = 0;
+  virtual void on_enum(std::string_view name, enum_ref v) = 0;
+  template <described_enum E> void on(std::string_view name, E& v) { on_enum(name, make_enum_ref(v)); }
+};
+
 namespace detail {
 template <class T>
 concept hana_struct = boost::hana::Struct<T>::value;
@@ -141,33 +175,47 @@ concept has_static_inputs = requires {
 template <class T>
 concept has_infer = requires(const T& op, infer_context& ctx) { op.infer(ctx); };
 
-/// An op that lists its attributes itself instead of through Hana (Const, custom layers).
+/// An op that visits its attributes itself (instead of through Hana).
 template <class T>
-concept has_custom_attributes = requires(const T& op, T& w, std::string_view s) {
+concept has_visit_attributes = requires(T& op, attribute_visitor& v) { op.visit_attributes(v); };
+
+/// An op whose attributes are free-form IR text (generic ops).
+template <class T>
+concept has_text_attributes = requires(const T& op, T& w, std::string_view s) {
   { op.ir_attributes() } -> std::convertible_to<std::vector<std::pair<std::string, std::string>>>;
   { w.set_ir_attribute(s, s) } -> std::convertible_to<bool>;
 };
 
-template <class T> constexpr bool all_attributes_formattable() {
-  if constexpr (has_custom_attributes<T>) {
-    return true;
-  } else {
-    bool ok = true;
-    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
-      using member = std::remove_cvref_t<decltype(boost::hana::second(pair)(std::declval<T&>()))>;
-      ok = ok && attr::formattable<member>;
-    });
-    return ok;
+/// An op may rename members in the IR (a member cannot be called "exclude-pad"):
+///   static constexpr std::array<std::pair<std::string_view, std::string_view>, 1> ir_names{{{"exclude_pad", "exclude-pad"}}};
+template <class T> constexpr std::string_view ir_name(std::string_view member) {
+  if constexpr (requires { T::ir_names; }) {
+    for (const auto& [from, to] : T::ir_names)
+      if (from == member) return to;
   }
+  return member;
+}
+
+template <class M>
+concept visitable_member = requires(attribute_visitor& v, M& m) { v.on(std::string_view(), m); };
+
+template <class T> constexpr bool all_attributes_visitable() {
+  bool ok = true;
+  boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
+    using member = std::remove_cvref_t<decltype(boost::hana::second(pair)(std::declval<T&>()))>;
+    ok = ok && visitable_member<member>;
+  });
+  return ok;
 }
 } // namespace detail
 
 /// A layer type: a regular struct with a type name, an opset version, an input
-/// arity, attributes (Hana-reflected, or listed by ir_attributes) and `infer`.
+/// arity, attributes (Hana-reflected, or visited by the op itself) and `infer`.
 template <class T>
 concept Layer = std::is_class_v<T> && std::default_initializable<T> && std::copy_constructible<T> &&
                 detail::has_static_type_name<T> && detail::has_static_version<T> && detail::has_static_inputs<T> &&
-                detail::has_infer<T> && (detail::hana_struct<T> || detail::has_custom_attributes<T>);
+                detail::has_infer<T> &&
+                (detail::hana_struct<T> || detail::has_visit_attributes<T> || detail::has_text_attributes<T>);
 
 /// Fails with one sentence that names what a would-be layer type lacks.
 /// `static_assert(irforge::check_layer<MyLayer>());`
@@ -181,18 +229,113 @@ template <class T> consteval bool check_layer() {
                 "irforge::Layer: declare `static constexpr irforge::arity inputs{N};` (or {min, max})");
   static_assert(detail::has_infer<T>,
                 "irforge::Layer: declare `void infer(irforge::infer_context& ctx) const` setting output types and shapes");
-  static_assert(detail::hana_struct<T> || detail::has_custom_attributes<T>,
+  static_assert(detail::hana_struct<T> || detail::has_visit_attributes<T> || detail::has_text_attributes<T>,
                 "irforge::Layer: declare the attributes with BOOST_HANA_DEFINE_STRUCT(MyLayer, (type, name)...) "
                 "(use BOOST_HANA_DEFINE_STRUCT(MyLayer) when there are none)");
   static_assert(std::default_initializable<T> && std::copy_constructible<T>,
                 "irforge::Layer: a layer must be default-constructible and copyable");
-  if constexpr (detail::hana_struct<T>)
-    static_assert(detail::all_attributes_formattable<T>(),
+  if constexpr (detail::hana_struct<T> && !detail::has_visit_attributes<T>)
+    static_assert(detail::all_attributes_visitable<T>(),
                   "irforge::Layer: every attribute must have an IR text form (bool, int64_t, double, float, "
                   "std::string, element_type, partial_shape, a described enum, or a vector of int64_t/float/double/"
                   "std::string)");
   return true;
 }
+
+/// Calls the visitor on each attribute of `op`, in IR order.
+template <class T> void visit_attributes(T& op, attribute_visitor& v) {
+  if constexpr (detail::has_visit_attributes<T>) {
+    op.visit_attributes(v);
+  } else if constexpr (detail::hana_struct<T>) {
+    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
+      v.on(detail::ir_name<T>(boost::hana::to<const char*>(boost::hana::first(pair))), boost::hana::second(pair)(op));
+    });
+  }
+}
+
+namespace detail {
+/// Collects (name, IR text) pairs.
+class formatting_visitor final : public attribute_visitor {
+public:
+  std::vector<std::pair<std::string, std::string>> out;
+  void on(std::string_view n, bool& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, std::int64_t& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, double& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, float& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, std::string& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, element_type& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, partial_shape& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, std::vector<std::int64_t>& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, std::vector<float>& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, std::vector<double>& v) override { add(n, attr::format(v)); }
+  void on(std::string_view n, std::vector<std::string>& v) override { add(n, attr::format(v)); }
+  void on_enum(std::string_view n, enum_ref v) override { add(n, v.format(v.object)); }
+  using attribute_visitor::on;
+
+private:
+  void add(std::string_view n, std::string text) { out.emplace_back(std::string(n), std::move(text)); }
+};
+
+/// Sets the attribute called `name` from IR text.
+class parsing_visitor final : public attribute_visitor {
+public:
+  parsing_visitor(std::string_view name, std::string_view text) : name_(name), text_(text) {}
+  bool found = false;
+  void on(std::string_view n, bool& v) override { set(n, v); }
+  void on(std::string_view n, std::int64_t& v) override { set(n, v); }
+  void on(std::string_view n, double& v) override { set(n, v); }
+  void on(std::string_view n, float& v) override { set(n, v); }
+  void on(std::string_view n, std::string& v) override { set(n, v); }
+  void on(std::string_view n, element_type& v) override { set(n, v); }
+  void on(std::string_view n, partial_shape& v) override { set(n, v); }
+  void on(std::string_view n, std::vector<std::int64_t>& v) override { set(n, v); }
+  void on(std::string_view n, std::vector<float>& v) override { set(n, v); }
+  void on(std::string_view n, std::vector<double>& v) override { set(n, v); }
+  void on(std::string_view n, std::vector<std::string>& v) override { set(n, v); }
+  void on_enum(std::string_view n, enum_ref v) override {
+    if (found || n != name_) return;
+    found = true;
+    try {
+      v.parse(v.object, text_);
+    } catch (error& e) {
+      throw error("attribute '" + std::string(name_) + "': " + e.message());
+    }
+  }
+  using attribute_visitor::on;
+
+private:
+  template <class V> void set(std::string_view n, V& v) {
+    if (found || n != name_) return;
+    found = true;
+    try {
+      attr::parse(text_, v);
+    } catch (error& e) {
+      throw error("attribute '" + std::string(name_) + "': " + e.message());
+    }
+  }
+  std::string_view name_, text_;
+};
+
+template <class T> std::vector<std::pair<std::string, std::string>> attributes_of(const T& op) {
+  if constexpr (has_text_attributes<T>) {
+    return op.ir_attributes();
+  } else {
+    formatting_visitor v;
+    visit_attributes(const_cast<T&>(op), v); // the formatting visitor only reads
+    return std::move(v.out);
+  }
+}
+
+template <class T> bool set_attribute_of(T& op, std::string_view name, std::string_view text) {
+  if constexpr (has_text_attributes<T>) {
+    return op.set_ir_attribute(name, text);
+  } else {
+    parsing_visitor v(name, text);
+    visit_attributes(op, v);
+    return v.found;
+  }
+}
+} // namespace detail
 
 /// Static description of an op type, shared by all its instances.
 struct op_type_info {
@@ -207,38 +350,6 @@ template <class T> struct type_key_holder {
   static constexpr char key = 0;
 };
 template <class T> constexpr const void* type_key() { return &type_key_holder<T>::key; }
-
-template <class T> std::vector<std::pair<std::string, std::string>> reflected_attributes(const T& op) {
-  if constexpr (has_custom_attributes<T>) {
-    return op.ir_attributes();
-  } else {
-    std::vector<std::pair<std::string, std::string>> out;
-    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
-      out.emplace_back(boost::hana::to<const char*>(boost::hana::first(pair)),
-                       attr::format(boost::hana::second(pair)(op)));
-    });
-    return out;
-  }
-}
-
-template <class T> bool set_reflected_attribute(T& op, std::string_view name, std::string_view text) {
-  if constexpr (has_custom_attributes<T>) {
-    return op.set_ir_attribute(name, text);
-  } else {
-    bool found = false;
-    boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
-      if (!found && name == boost::hana::to<const char*>(boost::hana::first(pair))) {
-        found = true;
-        try {
-          attr::parse(text, boost::hana::second(pair)(op));
-        } catch (error& e) {
-          throw error("attribute '" + std::string(name) + "': " + e.message());
-        }
-      }
-    });
-    return found;
-  }
-}
 } // namespace detail
 
 /// A type-erased op with value semantics (copying copies the op).
@@ -248,12 +359,12 @@ public:
 
   template <class T>
     requires(!std::same_as<std::remove_cvref_t<T>, any_op> && Layer<std::remove_cvref_t<T>>)
-  any_op(T&& op) : self_(std::make_unique<model<std::remove_cvref_t<T>>>(std::forward<T>(op))) {}
+  any_op(T&& op) : self_(new model<std::remove_cvref_t<T>>(std::forward<T>(op))) {}
 
   any_op(const any_op& o) : self_(o.self_ ? o.self_->clone() : nullptr) {}
   any_op(any_op&&) noexcept = default;
   any_op& operator=(const any_op& o) {
-    if (this != &o) self_ = o.self_ ? o.self_->clone() : nullptr;
+    if (this != &o) self_.reset(o.self_ ? o.self_->clone() : nullptr);
     return *this;
   }
   any_op& operator=(any_op&&) noexcept = default;
@@ -282,6 +393,8 @@ public:
   [[nodiscard]] std::vector<std::pair<std::string, std::string>> attributes() const { return self().attributes(); }
   /// Sets an attribute from IR text; false when the op has no such attribute.
   bool set_attribute(std::string_view name, std::string_view text) { return self().set_attribute(name, text); }
+  /// Visits the attributes with their C++ types (reports, custom writers).
+  void visit(attribute_visitor& v) { self().visit(v); }
   /// Same type and equal attributes (and, for ops that define ==, equal by it:
   /// two Consts are the same only with the same bytes).
   [[nodiscard]] bool same_as(const any_op& o) const {
@@ -292,18 +405,21 @@ public:
 private:
   struct interface {
     virtual ~interface() = default;
-    [[nodiscard]] virtual std::unique_ptr<interface> clone() const = 0;
+    [[nodiscard]] virtual interface* clone() const = 0;
     [[nodiscard]] virtual op_type_info info() const = 0;
     virtual void infer(infer_context&) const = 0;
     [[nodiscard]] virtual std::vector<std::pair<std::string, std::string>> attributes() const = 0;
     virtual bool set_attribute(std::string_view, std::string_view) = 0;
+    virtual void visit(attribute_visitor&) = 0;
     [[nodiscard]] virtual void* address() = 0;
     [[nodiscard]] virtual bool equals(const interface&) const = 0; // same C++ type guaranteed
   };
 
+  // Kept small on purpose: every op type instantiates it once, and that is
+  // most of what a translation unit using many ops pays in compile time.
   template <class T> struct model final : interface {
     template <class U> explicit model(U&& v) : value(std::forward<U>(v)) {}
-    [[nodiscard]] std::unique_ptr<interface> clone() const override { return std::make_unique<model>(value); }
+    [[nodiscard]] interface* clone() const override { return new model(value); }
     [[nodiscard]] op_type_info info() const override {
       if constexpr (requires { value.runtime_type_info(); }) {
         auto i = value.runtime_type_info();
@@ -315,16 +431,17 @@ private:
     }
     void infer(infer_context& ctx) const override { value.infer(ctx); }
     [[nodiscard]] std::vector<std::pair<std::string, std::string>> attributes() const override {
-      return detail::reflected_attributes(value);
+      return detail::attributes_of(value);
     }
     bool set_attribute(std::string_view name, std::string_view text) override {
-      return detail::set_reflected_attribute(value, name, text);
+      return detail::set_attribute_of(value, name, text);
     }
+    void visit(attribute_visitor& v) override { visit_attributes(value, v); }
     [[nodiscard]] void* address() override { return &value; }
     [[nodiscard]] bool equals(const interface& o) const override {
       const T& other = static_cast<const model&>(o).value;
-      if constexpr (std::equality_comparable<T>) return value == other;
-      else return detail::reflected_attributes(value) == detail::reflected_attributes(other);
+      if constexpr (requires { value == other; }) return value == other;
+      else return detail::attributes_of(value) == detail::attributes_of(other);
     }
     T value;
   };

@@ -134,7 +134,7 @@ public:
   [[nodiscard]] std::string to_string() const {
     if (rank_dynamic_) return "[...]";
     std::string s = "[";
-    for (std::size_t i = 0; i < dims_.size(); ++i) s += (i ? "," : "") + dims_[i].to_string();
+    for (std::size_t i = 0; i < dims_.size(); ++i) { if (i) s += ","; s += dims_[i].to_string(); }
     return s + "]";
   }
 

@@ -99,7 +99,10 @@ public:
 
   /// All elements as T; T must be the storage type of the element type.
   template <class T> [[nodiscard]] std::vector<T> values() const {
-    if (element_type_of<T>() != type_ && !(std::is_same_v<T, std::uint8_t> && type_ == element_type::boolean))
+    // Booleans read as u8 bytes, f16/bf16 as their u16 bit patterns.
+    const bool raw_bits = (std::is_same_v<T, std::uint8_t> && type_ == element_type::boolean) ||
+                          (std::is_same_v<T, std::uint16_t> && (type_ == element_type::f16 || type_ == element_type::bf16));
+    if (element_type_of<T>() != type_ && !raw_bits)
       throw error("tensor holds " + std::string(to_string(type_)) + ", not " +
                   std::string(to_string(element_type_of<T>())));
     std::vector<T> v(static_cast<std::size_t>(element_count()));

@@ -31,14 +31,14 @@ private:
                     " operations: ";
     bool first = true;
     for (const auto& [type, names] : ops) {
-      s += (first ? "" : "; ") + type + " (";
+      { if (!(first)) s += "; "; s += type + " ("; }
       first = false;
       for (std::size_t i = 0; i < names.size(); ++i) {
         if (i == 5) {
           s += ", and " + std::to_string(names.size() - 5) + " more";
           break;
         }
-        s += (i ? ", " : "") + names[i];
+        { if (i) s += ", "; s += names[i]; }
       }
       s += ")";
     }

@@ -338,8 +338,8 @@ private:
              l.name, l.type);
       inputs.push_back({node_of[from], index});
     }
-    for (const auto& [port, from] : incoming) {
-      (void)from;
+    for (const auto& edge : incoming) {
+      const std::int64_t port = edge.first; // (a structured binding cannot be captured by clang 14)
       if (std::none_of(l.inputs.begin(), l.inputs.end(), [&](const auto& p) { return p.id == port; }))
         fail("an edge goes to input port " + std::to_string(port) + ", which the layer does not declare", l.name, l.type);
     }

@@ -92,12 +92,12 @@ inline void infer_broadcast(infer_context& ctx, broadcast_mode mode) {
     if (!n) {
       ctx.set_output(0, type, partial_shape::dynamic_rank());
     } else if (mode != broadcast_mode::bidirectional) {
-      ctx.set_output(0, type, partial_shape::dynamic_of_rank(*n));
+      ctx.set_output(0, type, dynamic_of_rank(*n, ctx));
     } else if (!data.rank_is_static()) {
       ctx.set_output(0, type, partial_shape::dynamic_rank());
     } else {
       // Unknown target dims; a data dim other than 1 survives.
-      const std::size_t rank = std::max(*n, data.rank());
+      const std::size_t rank = checked_rank(std::max(*n, data.rank()), ctx);
       std::vector<dimension> out(rank);
       for (std::size_t i = 0; i < data.rank(); ++i) {
         const dimension& d = data[i];
@@ -207,7 +207,7 @@ struct Tile {
       ctx.set_output(0, type, partial_shape::dynamic_rank());
       return;
     }
-    const std::size_t rank = std::max(*n, data.rank());
+    const std::size_t rank = checked_rank(std::max(*n, data.rank()), ctx);
     if (!repeats) {
       ctx.set_output(0, type, partial_shape::dynamic_of_rank(rank));
       return;

@@ -81,7 +81,7 @@ struct Concat {
 private:
   static std::string shapes(const infer_context& ctx) {
     std::string s;
-    for (std::size_t i = 0; i < ctx.input_count(); ++i) s += (i ? ", " : "") + ctx.input_shape(i).to_string();
+    for (std::size_t i = 0; i < ctx.input_count(); ++i) { if (i) s += ", "; s += ctx.input_shape(i).to_string(); }
     return s;
   }
 

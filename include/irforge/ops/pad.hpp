@@ -64,6 +64,7 @@ inline void infer_pad(infer_context& ctx, pad_mode mode, bool allow_negative) {
     ctx.fail("pads have " + std::to_string(*n) + " values, the data " + str(data) + " has rank " +
              std::to_string(data.rank()));
   const std::optional<std::size_t> rank = data.rank_is_static() ? std::optional(data.rank()) : n;
+  if (rank) checked_rank(*rank, ctx);
   if (!rank) {
     ctx.set_output(0, type, partial_shape::dynamic_rank());
     return;

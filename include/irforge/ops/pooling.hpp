@@ -25,6 +25,7 @@
 #include <boost/hana/first.hpp>
 #include <boost/hana/for_each.hpp>
 #include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
 
 #include "irforge/core/op.hpp"
 #include "irforge/ops/common_attributes.hpp"
@@ -77,35 +78,6 @@ inline void require_pool_type(const infer_context& ctx) {
   if (ctx.input_type(0) == element_type::boolean) ctx.fail("pooling takes numeric data, got boolean");
 }
 
-/// Hana attributes of `op` in declaration order, the member `member` written as `ir_name`.
-template <class T> std::vector<std::pair<std::string, std::string>>
-renamed_attributes(const T& op, std::string_view member, std::string_view ir_name) {
-  std::vector<std::pair<std::string, std::string>> out;
-  boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
-    const std::string_view name = boost::hana::to<const char*>(boost::hana::first(pair));
-    out.emplace_back(name == member ? ir_name : name, attr::format(boost::hana::second(pair)(op)));
-  });
-  return out;
-}
-
-/// Sets the Hana attribute called `name` in the IR (`ir_name` stands for `member`).
-template <class T> bool set_renamed_attribute(T& op, std::string_view name, std::string_view text,
-                                              std::string_view member, std::string_view ir_name) {
-  if (name == member) return false; // only the IR spelling is an attribute name
-  if (name == ir_name) name = member;
-  bool found = false;
-  boost::hana::for_each(boost::hana::accessors<T>(), [&](auto pair) {
-    if (found || name != boost::hana::to<const char*>(boost::hana::first(pair))) return;
-    found = true;
-    const std::string_view shown = name == member ? ir_name : name;
-    try {
-      attr::parse(text, boost::hana::second(pair)(op));
-    } catch (const error& e) {
-      throw error("attribute '" + std::string(shown) + "': " + e.message());
-    }
-  });
-  return found;
-}
 } // namespace detail
 
 namespace v1 {
@@ -207,12 +179,7 @@ struct AvgPool {
 
   void infer(infer_context& ctx) const { detail::infer_avg_pool(*this, ctx, false); }
 
-  [[nodiscard]] std::vector<std::pair<std::string, std::string>> ir_attributes() const {
-    return detail::renamed_attributes(*this, "exclude_pad", "exclude-pad");
-  }
-  bool set_ir_attribute(std::string_view name, std::string_view text) {
-    return detail::set_renamed_attribute(*this, name, text, "exclude_pad", "exclude-pad");
-  }
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 1> ir_names{{{"exclude_pad", "exclude-pad"}}};
 };
 } // namespace v1
 
@@ -228,12 +195,7 @@ struct AvgPool {
 
   void infer(infer_context& ctx) const { detail::infer_avg_pool(*this, ctx, true); }
 
-  [[nodiscard]] std::vector<std::pair<std::string, std::string>> ir_attributes() const {
-    return detail::renamed_attributes(*this, "exclude_pad", "exclude-pad");
-  }
-  bool set_ir_attribute(std::string_view name, std::string_view text) {
-    return detail::set_renamed_attribute(*this, name, text, "exclude_pad", "exclude-pad");
-  }
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 1> ir_names{{{"exclude_pad", "exclude-pad"}}};
 };
 
 } // namespace irforge::ops

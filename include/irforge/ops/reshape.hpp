@@ -40,7 +40,7 @@ struct Reshape {
     const auto target = input_ints(ctx, 1);
     if (!target) {
       const auto n = length_1d(ctx, 1);
-      ctx.set_output(0, type, n ? partial_shape::dynamic_of_rank(*n) : partial_shape::dynamic_rank());
+      ctx.set_output(0, type, n ? dynamic_of_rank(*n, ctx) : partial_shape::dynamic_rank());
       return;
     }
     const partial_shape out = output_shape(data, *target, ctx);

@@ -162,8 +162,9 @@ struct StridedSlice {
     }
     const std::size_t count = *m;
     auto bit = [](const std::vector<std::int64_t>& mask, std::size_t i) { return i < mask.size() && mask[i] == 1; };
-    std::size_t ellipses = 0, new_axes = 0;
-    for (std::size_t i = 0; i < count; ++i) {
+    std::size_t ellipses = 0, new_axes = 0; // bits past a mask's end are 0
+    const std::size_t mask_end = std::min(count, std::max(ellipsis_mask.size(), new_axis_mask.size()));
+    for (std::size_t i = 0; i < mask_end; ++i) {
       if (bit(ellipsis_mask, i))
         ++ellipses;
       else if (bit(new_axis_mask, i))

@@ -291,6 +291,22 @@ inline void require_scalar_like(const infer_context& ctx, std::size_t i, std::st
              s.to_string());
 }
 
+/// Ranks taken from an input's length (a target shape, an order) above this
+/// are refused: a corrupt file must not make inference allocate without bound.
+inline constexpr std::size_t max_rank = 1024;
+
+/// `rank`, or a failure through ctx when it exceeds max_rank.
+inline std::size_t checked_rank(std::size_t rank, const infer_context& ctx) {
+  if (rank > max_rank)
+    ctx.fail("rank " + std::to_string(rank) + " is too large (at most " + std::to_string(max_rank) + ")");
+  return rank;
+}
+
+/// A shape of `rank` dynamic dimensions, the rank checked by checked_rank.
+inline partial_shape dynamic_of_rank(std::size_t rank, const infer_context& ctx) {
+  return partial_shape::dynamic_of_rank(checked_rank(rank, ctx));
+}
+
 /// The length of a 1-D input when known (from its value, else from its shape).
 inline std::optional<std::size_t> length_1d(const infer_context& ctx, std::size_t i) {
   if (const tensor* t = ctx.input_value(i)) return static_cast<std::size_t>(t->element_count());

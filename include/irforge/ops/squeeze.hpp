@@ -107,8 +107,8 @@ struct Unsqueeze {
       const partial_shape& s = ctx.input_shape(1);
       const bool scalar = s.rank_is_static() && s.rank() == 0;
       ctx.set_output(0, ctx.input_type(0),
-                     scalar ? partial_shape::dynamic_of_rank(data.rank() + 1)
-                     : n    ? partial_shape::dynamic_of_rank(data.rank() + *n)
+                     scalar ? dynamic_of_rank(data.rank() + 1, ctx)
+                     : n    ? dynamic_of_rank(data.rank() + *n, ctx)
                             : partial_shape::dynamic_rank());
       return;
     }

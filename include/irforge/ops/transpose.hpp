@@ -33,7 +33,7 @@ struct Transpose {
     const auto order_length = length_1d(ctx, 1);
     if (!data.rank_is_static()) {
       ctx.set_output(0, type,
-                     order_length && *order_length > 0 ? partial_shape::dynamic_of_rank(*order_length)
+                     order_length && *order_length > 0 ? dynamic_of_rank(*order_length, ctx)
                                                        : partial_shape::dynamic_rank());
       return;
     }

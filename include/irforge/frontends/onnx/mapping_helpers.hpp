@@ -15,7 +15,7 @@
 
 namespace irforge::onnx::detail {
 
-using outputs = std::vector<std::optional<output_ref>>;
+using outputs = mapping_result;
 
 inline outputs one(output_ref r) { return {r}; }
 

@@ -198,6 +198,7 @@ private:
 /// A mapping: converts one ONNX node into IR nodes and returns one output per
 /// ONNX output (std::nullopt for an optional output it does not produce;
 /// outputs beyond the node's own are ignored).
-using mapping_fn = std::function<std::vector<std::optional<output_ref>>(node_context&)>;
+using mapping_result = std::vector<std::optional<output_ref>>;
+using mapping_fn = std::function<mapping_result(node_context&)>;
 
 } // namespace irforge::onnx

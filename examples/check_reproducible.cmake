@@ -1,0 +1,10 @@
+# Runs GENERATOR to write OUT and fails unless OUT equals COMMITTED byte for byte.
+execute_process(COMMAND ${GENERATOR} ${OUT} RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "${GENERATOR} failed")
+endif()
+file(SHA256 ${OUT} regenerated)
+file(SHA256 ${COMMITTED} committed)
+if(NOT regenerated STREQUAL committed)
+  message(FATAL_ERROR "${COMMITTED} differs from what the generator writes now: regenerate it")
+endif()

@@ -1,0 +1,139 @@
+// irforge — the command-line converter as a function, so a user can build
+// their own converter binary with their own ops and mappings:
+//
+//   int main(int argc, char** argv) { return irforge::cli::main(argc, argv, my_extensions); }
+//
+// Output follows Model Optimizer: "[ SUCCESS ]" lines on success, one
+// "[ ERROR ]  ..." line naming file and node on failure, exit code 1.
+#pragma once
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <sys/resource.h>
+
+#include "irforge/cli/options.hpp"
+#include "irforge/core/error.hpp"
+#include "irforge/frontends/onnx/load.hpp"
+#include "irforge/frontends/unsupported_ops.hpp"
+#include "irforge/ir/writer.hpp"
+#include "irforge/version.hpp"
+
+namespace irforge::cli {
+
+/// What a custom converter adds to the built-in one.
+struct extensions {
+  /// ONNX op mappings to use instead of onnx::standard_mappings().
+  const onnx::mapping_table* onnx_mappings = nullptr;
+};
+
+/// The summary of one conversion.
+struct conversion_report {
+  std::string xml_path, bin_path;
+  std::size_t source_layers = 0;
+  ir::write_stats written;
+  double seconds = 0;
+};
+
+namespace detail {
+
+inline std::string framework_of(const options& o) {
+  if (!o.framework.empty()) return o.framework;
+  const std::string ext = std::filesystem::path(o.input_model).extension().string();
+  if (ext == ".onnx") return "onnx";
+  if (ext == ".caffemodel" || ext == ".prototxt") return "caffe";
+  if (ext == ".pb" || ext == ".pbtxt") return "tf";
+  if (ext == ".params" || ext == ".json") return "mxnet";
+  if (ext == ".nnet" || ext == ".mdl" || ext == ".raw") return "kaldi";
+  throw error("cannot tell the framework from the extension '" + ext + "': give --framework", in_file(o.input_model));
+}
+
+/// MO's default model name: the input file's stem ("model" for a dot file).
+inline std::string model_name_of(const options& o) {
+  if (!o.model_name.empty()) return o.model_name;
+  const std::string stem = std::filesystem::path(o.input_model).stem().string();
+  return stem.empty() || stem.front() == '.' ? "model" : stem;
+}
+
+inline long peak_memory_mb() {
+  struct rusage usage {};
+  ::getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024; // ru_maxrss is in KiB on Linux
+}
+
+} // namespace detail
+
+/// Converts one model as the options say; throws irforge::error on failure.
+inline conversion_report convert(const options& o, const extensions& ext = {}) {
+  const auto start = std::chrono::steady_clock::now();
+  const std::string framework = detail::framework_of(o);
+  graph g;
+  conversion_report report;
+  if (framework == "onnx") {
+    const onnx::model m = onnx::load_model(o.input_model);
+    report.source_layers = m.graph.nodes.size();
+    g = onnx::convert(m, onnx::load_options{ext.onnx_mappings});
+  } else {
+    throw error("the " + framework + " frontend is not available yet (ONNX models convert today)", in_file(o.input_model));
+  }
+
+  const std::string name = detail::model_name_of(o);
+  g.set_name(name);
+  g.rt_info = {{"irforge_version", std::string(version_string)},
+               {"framework", framework},
+               {"input_model", std::filesystem::path(o.input_model).filename().string()}};
+
+  std::error_code ec;
+  std::filesystem::create_directories(o.output_dir, ec);
+  if (ec) throw error("cannot create the output directory: " + ec.message(), in_file(o.output_dir));
+  const std::string stem = (std::filesystem::path(o.output_dir) / name).string();
+  report.written = ir::save(g, stem);
+  report.xml_path = stem + ".xml";
+  report.bin_path = stem + ".bin";
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+/// The whole command line: parse, convert, report. Returns the exit code.
+inline int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err, const extensions& ext = {}) {
+  try {
+    const options o = parse_arguments(args);
+    if (o.help) {
+      out << usage();
+      return 0;
+    }
+    if (o.version) {
+      out << "irforge " << version_string << "\n";
+      return 0;
+    }
+    const conversion_report r = convert(o, ext);
+    if (!o.silent) {
+      char time_text[64];
+      std::snprintf(time_text, sizeof time_text, "%.2f", r.seconds);
+      out << "[ SUCCESS ] Generated IR version 11 model.\n"
+          << "[ SUCCESS ] XML file: " << r.xml_path << "\n"
+          << "[ SUCCESS ] BIN file: " << r.bin_path << "\n"
+          << "[ SUCCESS ] Layers: " << r.source_layers << " in the source model, " << r.written.layers << " in the IR ("
+          << r.written.constants << " constants, " << r.written.constants_shared << " sharing bytes with another)\n"
+          << "[ SUCCESS ] Written: " << r.written.xml_bytes << " bytes of XML, " << r.written.bin_bytes
+          << " bytes of weights\n"
+          << "[ SUCCESS ] Total execution time: " << time_text << " seconds. \n"
+          << "[ SUCCESS ] Memory consumed: " << detail::peak_memory_mb() << " MB. \n";
+    }
+    return 0;
+  } catch (const std::exception& e) {
+    err << "[ ERROR ]  " << e.what() << "\n";
+    return 1;
+  }
+}
+
+inline int main(int argc, char** argv, const extensions& ext = {}) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return run(args, std::cout, std::cerr, ext);
+}
+
+} // namespace irforge::cli
