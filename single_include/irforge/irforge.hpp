@@ -8426,7 +8426,8 @@ private:
 /// A mapping: converts one ONNX node into IR nodes and returns one output per
 /// ONNX output (std::nullopt for an optional output it does not produce;
 /// outputs beyond the node's own are ignored).
-using mapping_fn = std::function<std::vector<std::optional<output_ref>>(node_context&)>;
+using mapping_result = std::vector<std::optional<output_ref>>;
+using mapping_fn = std::function<mapping_result(node_context&)>;
 
 } // namespace irforge::onnx
 // ---- end irforge/frontends/onnx/node_context.hpp ----
@@ -8732,7 +8733,7 @@ inline graph convert(const model& m, const mapping_table& mappings) {
 
 namespace irforge::onnx::detail {
 
-using outputs = std::vector<std::optional<output_ref>>;
+using outputs = mapping_result;
 
 inline outputs one(output_ref r) { return {r}; }
 
