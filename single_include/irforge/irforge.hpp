@@ -6455,6 +6455,7 @@ inline std::size_t eliminate_dead_code(graph& g) {
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 // ---- begin irforge/frontends/onnx/model.hpp ----
@@ -8050,6 +8051,7 @@ inline tensor_proto parse_tensor_proto(std::vector<std::byte> bytes, std::string
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 // ---- begin irforge/frontends/onnx/tensor_data.hpp ----
@@ -8251,8 +8253,9 @@ namespace irforge::onnx {
 class node_context {
 public:
   node_context(graph& g, const model& m, const node& n, std::vector<std::optional<output_ref>> inputs,
-               std::int64_t opset, std::string node_name)
-      : g_(g), model_(m), node_(n), inputs_(std::move(inputs)), opset_(opset), name_(std::move(node_name)) {}
+               std::int64_t opset, std::string node_name, std::unordered_set<std::string>& used_names)
+      : g_(g), model_(m), node_(n), inputs_(std::move(inputs)), opset_(opset), name_(std::move(node_name)),
+        used_names_(used_names) {}
 
   // ---- the ONNX node ---------------------------------------------------------------
   [[nodiscard]] const node& proto() const { return node_; }
@@ -8354,7 +8357,7 @@ public:
   }
   /// As add, returning the node id (for ops with several outputs).
   node_id add_node(any_op op, std::vector<output_ref> inputs, std::string_view suffix = {}) {
-    std::string nm = suffix.empty() ? name_ : name_ + "/" + std::string(suffix);
+    std::string nm = unique_name(suffix.empty() ? name_ : name_ + "/" + std::string(suffix), used_names_);
     node_id id = 0;
     try {
       id = g_.add(std::move(op), std::move(inputs), nm);
@@ -8404,6 +8407,15 @@ public:
     throw error(message, at_node(name_, std::string(node_.op_type)));
   }
 
+  /// `wanted`, or `wanted_1`, `wanted_2` ... if taken: IR layer names are unique.
+  static std::string unique_name(std::string wanted, std::unordered_set<std::string>& used) {
+    if (used.insert(wanted).second) return wanted;
+    for (std::size_t k = 1;; ++k) {
+      std::string candidate = wanted + "_" + std::to_string(k);
+      if (used.insert(candidate).second) return candidate;
+    }
+  }
+
 private:
   const attribute* require_attr(std::string_view n) const {
     const attribute* a = node_.find(n);
@@ -8421,6 +8433,7 @@ private:
   std::vector<std::optional<output_ref>> inputs_;
   std::int64_t opset_;
   std::string name_;
+  std::unordered_set<std::string>& used_names_;
 };
 
 /// A mapping: converts one ONNX node into IR nodes and returns one output per
@@ -8561,7 +8574,8 @@ public:
         throw error("graph input '" + std::string(in.name) + "' is not a tensor (sequences, maps and optionals are not supported)",
                     in_file(m_.path, in.offset));
       const element_type et = element_type_from(in.elem_type, "graph input '" + std::string(in.name) + "'", in_file(m_.path, in.offset));
-      const node_id p = g.add(ops::Parameter{in.to_partial_shape(), et}, {}, std::string(in.name));
+      const node_id p = g.add(ops::Parameter{in.to_partial_shape(), et}, {},
+                              node_context::unique_name(std::string(in.name), used_names_));
       g.port({p, 0}).names.emplace_back(in.name);
       g.node(p).source_names.emplace_back(in.name);
       values_[in.name] = output_ref{p, 0};
@@ -8571,7 +8585,7 @@ public:
 
     for (const auto& out : gp.outputs) {
       const output_ref v = value_of(g, out.name, "graph output", std::string(out.name));
-      const node_id r = g.add(ops::Result{}, {v}, std::string(out.name) + "/sink_port_0");
+      const node_id r = g.add(ops::Result{}, {v}, node_context::unique_name(std::string(out.name) + "/sink_port_0", used_names_));
       g.node(r).source_names.emplace_back(out.name);
     }
     if (gp.outputs.empty()) throw error("the graph has no outputs", in_file(m_.path));
@@ -8656,7 +8670,7 @@ private:
         e.with_file(m_.path);
         throw;
       }
-      const node_id c = g.add(ops::Constant(std::move(value)), {}, std::string(name));
+      const node_id c = g.add(ops::Constant(std::move(value)), {}, node_context::unique_name(std::string(name), used_names_));
       g.port({c, 0}).names.emplace_back(name);
       g.node(c).source_names.emplace_back(name);
       values_[name] = output_ref{c, 0};
@@ -8674,7 +8688,7 @@ private:
     while (!inputs.empty() && !inputs.back()) inputs.pop_back();
 
     const std::int64_t opset = m_.opset(n.domain).value_or(1);
-    node_context ctx(g, m_, n, std::move(inputs), opset, name);
+    node_context ctx(g, m_, n, std::move(inputs), opset, name, used_names_);
     std::vector<std::optional<output_ref>> outputs;
     try {
       outputs = (*mappings_.find(n.domain, n.op_type))(ctx);
@@ -8701,6 +8715,7 @@ private:
   const mapping_table& mappings_;
   std::unordered_map<std::string_view, const tensor_proto*> initializers_;
   std::unordered_map<std::string_view, std::optional<output_ref>> values_;
+  std::unordered_set<std::string> used_names_;
 };
 
 } // namespace detail

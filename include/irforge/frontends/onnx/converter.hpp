@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "irforge/core/error.hpp"
@@ -85,7 +86,8 @@ public:
         throw error("graph input '" + std::string(in.name) + "' is not a tensor (sequences, maps and optionals are not supported)",
                     in_file(m_.path, in.offset));
       const element_type et = element_type_from(in.elem_type, "graph input '" + std::string(in.name) + "'", in_file(m_.path, in.offset));
-      const node_id p = g.add(ops::Parameter{in.to_partial_shape(), et}, {}, std::string(in.name));
+      const node_id p = g.add(ops::Parameter{in.to_partial_shape(), et}, {},
+                              node_context::unique_name(std::string(in.name), used_names_));
       g.port({p, 0}).names.emplace_back(in.name);
       g.node(p).source_names.emplace_back(in.name);
       values_[in.name] = output_ref{p, 0};
@@ -95,7 +97,7 @@ public:
 
     for (const auto& out : gp.outputs) {
       const output_ref v = value_of(g, out.name, "graph output", std::string(out.name));
-      const node_id r = g.add(ops::Result{}, {v}, std::string(out.name) + "/sink_port_0");
+      const node_id r = g.add(ops::Result{}, {v}, node_context::unique_name(std::string(out.name) + "/sink_port_0", used_names_));
       g.node(r).source_names.emplace_back(out.name);
     }
     if (gp.outputs.empty()) throw error("the graph has no outputs", in_file(m_.path));
@@ -180,7 +182,7 @@ private:
         e.with_file(m_.path);
         throw;
       }
-      const node_id c = g.add(ops::Constant(std::move(value)), {}, std::string(name));
+      const node_id c = g.add(ops::Constant(std::move(value)), {}, node_context::unique_name(std::string(name), used_names_));
       g.port({c, 0}).names.emplace_back(name);
       g.node(c).source_names.emplace_back(name);
       values_[name] = output_ref{c, 0};
@@ -198,7 +200,7 @@ private:
     while (!inputs.empty() && !inputs.back()) inputs.pop_back();
 
     const std::int64_t opset = m_.opset(n.domain).value_or(1);
-    node_context ctx(g, m_, n, std::move(inputs), opset, name);
+    node_context ctx(g, m_, n, std::move(inputs), opset, name, used_names_);
     std::vector<std::optional<output_ref>> outputs;
     try {
       outputs = (*mappings_.find(n.domain, n.op_type))(ctx);
@@ -225,6 +227,7 @@ private:
   const mapping_table& mappings_;
   std::unordered_map<std::string_view, const tensor_proto*> initializers_;
   std::unordered_map<std::string_view, std::optional<output_ref>> values_;
+  std::unordered_set<std::string> used_names_;
 };
 
 } // namespace detail

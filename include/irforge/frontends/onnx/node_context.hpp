@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 #include "irforge/core/error.hpp"
@@ -23,8 +24,9 @@ namespace irforge::onnx {
 class node_context {
 public:
   node_context(graph& g, const model& m, const node& n, std::vector<std::optional<output_ref>> inputs,
-               std::int64_t opset, std::string node_name)
-      : g_(g), model_(m), node_(n), inputs_(std::move(inputs)), opset_(opset), name_(std::move(node_name)) {}
+               std::int64_t opset, std::string node_name, std::unordered_set<std::string>& used_names)
+      : g_(g), model_(m), node_(n), inputs_(std::move(inputs)), opset_(opset), name_(std::move(node_name)),
+        used_names_(used_names) {}
 
   // ---- the ONNX node ---------------------------------------------------------------
   [[nodiscard]] const node& proto() const { return node_; }
@@ -126,7 +128,7 @@ public:
   }
   /// As add, returning the node id (for ops with several outputs).
   node_id add_node(any_op op, std::vector<output_ref> inputs, std::string_view suffix = {}) {
-    std::string nm = suffix.empty() ? name_ : name_ + "/" + std::string(suffix);
+    std::string nm = unique_name(suffix.empty() ? name_ : name_ + "/" + std::string(suffix), used_names_);
     node_id id = 0;
     try {
       id = g_.add(std::move(op), std::move(inputs), nm);
@@ -176,6 +178,15 @@ public:
     throw error(message, at_node(name_, std::string(node_.op_type)));
   }
 
+  /// `wanted`, or `wanted_1`, `wanted_2` ... if taken: IR layer names are unique.
+  static std::string unique_name(std::string wanted, std::unordered_set<std::string>& used) {
+    if (used.insert(wanted).second) return wanted;
+    for (std::size_t k = 1;; ++k) {
+      std::string candidate = wanted + "_" + std::to_string(k);
+      if (used.insert(candidate).second) return candidate;
+    }
+  }
+
 private:
   const attribute* require_attr(std::string_view n) const {
     const attribute* a = node_.find(n);
@@ -193,6 +204,7 @@ private:
   std::vector<std::optional<output_ref>> inputs_;
   std::int64_t opset_;
   std::string name_;
+  std::unordered_set<std::string>& used_names_;
 };
 
 /// A mapping: converts one ONNX node into IR nodes and returns one output per
