@@ -16,6 +16,7 @@
 
 #include <sys/resource.h>
 
+#include "irforge/cli/evaluate_commands.hpp"
 #include "irforge/cli/options.hpp"
 #include "irforge/core/error.hpp"
 #include "irforge/frontends/onnx/load.hpp"
@@ -103,13 +104,15 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
   try {
     const options o = parse_arguments(args);
     if (o.help) {
-      out << usage();
+      out << usage(o.command);
       return 0;
     }
     if (o.version) {
       out << "irforge " << version_string << "\n";
       return 0;
     }
+    if (o.command == command::run) return run_command(o, out);
+    if (o.command == command::verify) return verify_command(o, out, ext.onnx_mappings);
     const conversion_report r = convert(o, ext);
     if (!o.silent) {
       char time_text[64];

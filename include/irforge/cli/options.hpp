@@ -1,8 +1,12 @@
 // irforge — command-line options, with Model Optimizer's flag names.
 //
+//   irforge [convert] --input_model M [--output_dir D] [--model_name N] ...   convert to IR
+//   irforge run MODEL.xml --input in.npy [...] [--output_dir D]               evaluate an IR
+//   irforge verify --input_model M [--input in.npy ...] [--seed N]            prove a conversion
+//
 // `--flag value` and `--flag=value` both work, as do MO's short aliases
-// (-m/-w, -o, -n, -b, -s, -ms, -d). An unknown flag is an error that names it,
-// like argparse's "unrecognized arguments".
+// (-m/-w, -o, -n). An unknown flag is an error that names it, like argparse's
+// "unrecognized arguments".
 #pragma once
 
 #include <cstdint>
@@ -12,11 +16,15 @@
 #include <string_view>
 #include <vector>
 
+#include "irforge/core/attribute.hpp"
 #include "irforge/core/error.hpp"
 
 namespace irforge::cli {
 
+enum class command { convert, run, verify };
+
 struct options {
+  cli::command command = command::convert;
   std::string input_model;
   std::string output_dir = ".";
   std::string model_name;
@@ -25,8 +33,12 @@ struct options {
   bool silent = false;
   bool help = false;
   bool version = false;
-  /// Flags whose values other issues give meaning to are kept as given.
-  std::map<std::string, std::string> extra;
+  /// run/verify: input data files (.npy or ONNX .pb), "path" or "name=path".
+  std::vector<std::string> inputs;
+  /// verify: seed of the random inputs made for inputs not given.
+  std::uint64_t seed = 1;
+  /// verify: tolerance (NumPy allclose: |a - e| <= atol + rtol * |e|).
+  double rtol = 1e-5, atol = 1e-6;
   /// Options the user set, in the order given (for the IR's conversion_parameters).
   std::vector<std::pair<std::string, std::string>> given;
 };
@@ -36,29 +48,58 @@ struct flag {
   std::string_view name;
   std::vector<std::string_view> aliases;
   bool takes_value;
+  std::vector<command> commands; ///< where the flag is accepted
   std::string_view help;
 };
 
 inline const std::vector<flag>& flags() {
+  using c = command;
   static const std::vector<flag> list = {
-      {"input_model", {"-m", "-w"}, true, "Model file: .onnx (ONNX)"},
-      {"output_dir", {"-o"}, true, "Directory for the IR files (created if missing; default: current directory)"},
-      {"model_name", {"-n"}, true, "Name of the IR files and of the <net> (default: the input file's stem)"},
-      {"framework", {}, true, "onnx (default: from the input file's extension)"},
-      {"log_level", {}, true, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
-      {"silent", {}, false, "Print errors only"},
-      {"version", {}, false, "Print the version and exit"},
-      {"help", {"-h"}, false, "Show this help and exit"},
+      {"input_model", {"-m", "-w"}, true, {c::convert, c::run, c::verify}, "Model file: .onnx (ONNX); for run: an IR .xml"},
+      {"output_dir", {"-o"}, true, {c::convert, c::run}, "Directory for the results (created if missing; default: .)"},
+      {"model_name", {"-n"}, true, {c::convert}, "Name of the IR files and of the <net> (default: the input file's stem)"},
+      {"framework", {}, true, {c::convert, c::verify}, "onnx (default: from the input file's extension)"},
+      {"input", {}, true, {c::run, c::verify}, "Input data, .npy or ONNX TensorProto .pb: PATH or NAME=PATH; repeatable"},
+      {"seed", {}, true, {c::verify}, "Seed of the random inputs made for inputs not given (default 1)"},
+      {"rtol", {}, true, {c::verify}, "Relative tolerance (default 1e-5)"},
+      {"atol", {}, true, {c::verify}, "Absolute tolerance (default 1e-6)"},
+      {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
+      {"silent", {}, false, {c::convert, c::run, c::verify}, "Print errors only"},
+      {"version", {}, false, {c::convert}, "Print the version and exit"},
+      {"help", {"-h"}, false, {c::convert, c::run, c::verify}, "Show this help and exit"},
   };
   return list;
 }
+
+inline bool accepted(const flag& f, command c) {
+  for (auto x : f.commands)
+    if (x == c) return true;
+  return false;
+}
 } // namespace detail
 
-inline std::string usage() {
-  std::string s =
-      "usage: irforge --input_model MODEL [--output_dir DIR] [--model_name NAME] [options]\n\n"
-      "Converts a trained model into OpenVINO IR v11 (NAME.xml + NAME.bin).\n\noptions:\n";
+inline std::string usage(command c = command::convert) {
+  std::string s;
+  switch (c) {
+  case command::convert:
+    s = "usage: irforge --input_model MODEL [--output_dir DIR] [--model_name NAME] [options]\n"
+        "       irforge run MODEL.xml --input DATA [...] [--output_dir DIR]\n"
+        "       irforge verify --input_model MODEL [--input DATA ...] [--seed N]\n\n"
+        "Converts a trained model into OpenVINO IR v11 (NAME.xml + NAME.bin).\n\noptions:\n";
+    break;
+  case command::run:
+    s = "usage: irforge run MODEL.xml --input DATA [...] [--output_dir DIR]\n\n"
+        "Evaluates an IR on the reference evaluator and writes each output as OUTPUT_NAME.npy.\n\noptions:\n";
+    break;
+  case command::verify:
+    s = "usage: irforge verify --input_model MODEL [--input DATA ...] [--seed N] [--rtol R] [--atol A]\n\n"
+        "Converts MODEL, then evaluates the graph as imported, after optimization and after a write/read of the IR,\n"
+        "and reports the largest absolute and relative differences per output; exit code 1 past the tolerance.\n\n"
+        "options:\n";
+    break;
+  }
   for (const auto& f : detail::flags()) {
+    if (!detail::accepted(f, c)) continue;
     std::string left = "  --" + std::string(f.name);
     for (auto a : f.aliases) left += ", " + std::string(a);
     if (f.takes_value) left += " VALUE";
@@ -72,8 +113,17 @@ inline std::string usage() {
 /// Parses argv (without argv[0]). Errors name the offending flag.
 inline options parse_arguments(const std::vector<std::string>& args) {
   options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
+  std::size_t i = 0;
+  if (!args.empty() && (args[0] == "run" || args[0] == "verify" || args[0] == "convert")) {
+    o.command = args[0] == "run" ? command::run : args[0] == "verify" ? command::verify : command::convert;
+    i = 1;
+  }
+  for (; i < args.size(); ++i) {
     std::string arg = args[i];
+    if (!arg.starts_with("-") && o.command == command::run && o.input_model.empty()) {
+      o.input_model = arg; // `irforge run model.xml ...`
+      continue;
+    }
     std::optional<std::string> inline_value;
     if (arg.starts_with("--")) {
       if (const auto eq = arg.find('='); eq != std::string::npos) {
@@ -87,7 +137,8 @@ inline options parse_arguments(const std::vector<std::string>& args) {
       for (auto a : f.aliases)
         if (arg == a) match = &f;
     }
-    if (match == nullptr) throw error("unrecognized arguments: " + args[i] + " (see --help)");
+    if (match == nullptr || !detail::accepted(*match, o.command))
+      throw error("unrecognized arguments: " + args[i] + " (see --help)");
     std::string value;
     if (match->takes_value) {
       if (inline_value) value = *inline_value;
@@ -97,22 +148,37 @@ inline options parse_arguments(const std::vector<std::string>& args) {
       throw error("argument --" + std::string(match->name) + ": takes no value");
     }
     const std::string_view name = match->name;
+    auto number = [&](auto& target) {
+      try {
+        attr::parse(value, target);
+      } catch (const error&) {
+        throw error("argument --" + std::string(name) + ": invalid value '" + value + "'");
+      }
+    };
     if (name == "input_model") o.input_model = value;
     else if (name == "output_dir") o.output_dir = value;
     else if (name == "model_name") o.model_name = value;
     else if (name == "framework") o.framework = value;
     else if (name == "log_level") o.log_level = value;
+    else if (name == "input") o.inputs.push_back(value);
+    else if (name == "seed") {
+      std::int64_t s = 0;
+      number(s);
+      o.seed = static_cast<std::uint64_t>(s);
+    } else if (name == "rtol") number(o.rtol);
+    else if (name == "atol") number(o.atol);
     else if (name == "silent") o.silent = true;
     else if (name == "version") o.version = true;
     else if (name == "help") o.help = true;
-    else o.extra[std::string(name)] = value;
     if (name != "help" && name != "version") o.given.emplace_back(std::string(name), match->takes_value ? value : "True");
   }
   static const char* levels[] = {"CRITICAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "NOTSET"};
   bool level_ok = false;
   for (const char* l : levels) level_ok = level_ok || o.log_level == l;
   if (!level_ok) throw error("argument --log_level: invalid choice: '" + o.log_level + "'");
-  if (!o.help && !o.version && o.input_model.empty()) throw error("the following arguments are required: --input_model");
+  if (!o.help && !o.version && o.input_model.empty())
+    throw error(o.command == command::run ? "the following arguments are required: MODEL.xml"
+                                          : "the following arguments are required: --input_model");
   return o;
 }
 

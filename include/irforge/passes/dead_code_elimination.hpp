@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "irforge/core/graph.hpp"
+#include "irforge/passes/pipeline.hpp"
 
 namespace irforge::passes {
 
@@ -34,5 +35,9 @@ inline std::size_t eliminate_dead_code(graph& g) {
     }
   return removed;
 }
+
+/// Dead-code elimination as a pass.
+inline constexpr auto dead_code_elimination =
+    make_pass<"DeadCodeElimination">([](graph& g) -> std::size_t { return eliminate_dead_code(g); });
 
 } // namespace irforge::passes

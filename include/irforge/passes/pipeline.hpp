@@ -1,0 +1,227 @@
+// irforge — passes and pipelines, composed at compile time.
+//
+//   inline constexpr auto my_pipeline = irforge::pipeline(
+//       irforge::passes::constant_folding,                        // a built-in pass
+//       irforge::rewrite<"MyFusions">(conv_bn, conv_mul),         // rules applied to a fixed point
+//       conv_add,                                                 // a bare rule: a pass of its own
+//       irforge::passes::dead_code_elimination);
+//   auto report = my_pipeline.run(g, {.disabled = {"MyFusions"}});
+//
+// A rewrite pass applies its rules greedily over a worklist: every node is
+// tried once, and after a rewrite only the neighbourhood it touched is tried
+// again, so a pass is linear in the size of the graph. Rules are indexed by
+// the op type of their root: a rule is only tried at nodes of that type.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+#include "irforge/core/graph.hpp"
+#include "irforge/passes/report.hpp"
+#include "irforge/passes/rule.hpp"
+#include "irforge/pattern/fixed_string.hpp"
+
+namespace irforge {
+
+namespace passes {
+/// Options for running a pipeline.
+struct run_options {
+  /// Names of passes or rules to skip (e.g. from --disable_fusing or a list on the command line).
+  std::vector<std::string> disabled;
+  [[nodiscard]] bool is_disabled(std::string_view name) const {
+    for (const auto& d : disabled)
+      if (d == name) return true;
+    return false;
+  }
+};
+
+/// Removes `id` if nothing consumes it (Results and Parameters stay), and then
+/// its producers that became unused, recursively. Returns how many went.
+inline std::size_t remove_if_unused(graph& g, node_id id) {
+  std::size_t removed = 0;
+  std::vector<node_id> stack{id};
+  while (!stack.empty()) {
+    const node_id n = stack.back();
+    stack.pop_back();
+    if (!g.alive(n) || g.consumer_count(n) != 0) continue;
+    const auto type = g.node(n).op.type_name();
+    if (type == "Result" || type == "Parameter") continue;
+    std::vector<node_id> producers;
+    for (const auto& in : g.node(n).inputs) producers.push_back(in.node);
+    g.remove(n);
+    ++removed;
+    stack.insert(stack.end(), producers.begin(), producers.end());
+  }
+  return removed;
+}
+} // namespace passes
+
+/// A pass of rules applied greedily to a fixed point.
+template <fixed_string Name, Rule... Rules> struct rewrite_pass {
+  std::tuple<Rules...> rules;
+  static constexpr std::string_view name = Name.view();
+
+  passes::pass_report run(graph& g, const passes::run_options& options = {}) const {
+    passes::pass_report report;
+    report.name = std::string(name);
+    std::array<std::size_t, sizeof...(Rules)> fired{};
+    std::array<bool, sizeof...(Rules)> enabled{};
+    {
+      std::size_t i = 0;
+      std::apply([&](const auto&... r) { ((enabled[i++] = !options.is_disabled(r.name)), ...); }, rules);
+    }
+    std::vector<char> queued(g.id_bound(), 0);
+    std::deque<node_id> work;
+    auto push = [&](node_id id) {
+      if (id >= queued.size()) queued.resize(id + 1, 0);
+      if (!queued[id] && g.alive(id)) {
+        queued[id] = 1;
+        work.push_back(id);
+      }
+    };
+    for (node_id id : g.topological_order()) push(id);
+
+    while (!work.empty()) {
+      const node_id id = work.front();
+      work.pop_front();
+      queued[id] = 0;
+      if (!g.alive(id)) continue;
+      const void* key = g.node(id).op.info().key;
+      std::size_t index = 0;
+      bool done = false;
+      std::apply(
+          [&](const auto&... r) {
+            (try_rule(r, index++, key, id, g, fired, enabled, done, push), ...);
+          },
+          rules);
+    }
+    std::size_t i = 0;
+    std::apply([&](const auto&... r) { ((report.rules.emplace_back(std::string(r.name), fired[i++])), ...); }, rules);
+    for (auto f : fired) report.changes += f;
+    return report;
+  }
+
+private:
+  template <class R, class Push>
+  static void try_rule(const R& r, std::size_t index, const void* key, node_id id, graph& g,
+                       std::array<std::size_t, sizeof...(Rules)>& fired, const std::array<bool, sizeof...(Rules)>& enabled,
+                       bool& done, Push& push) {
+    using root = typename R::root_op;
+    if (done || !enabled[index] || key != irforge::detail::type_key<root>()) return;
+    auto m = pattern::match_at(r.pattern, g, id);
+    if (!m) return;
+    // The neighbourhood before the rewrite: what may match differently after it.
+    std::vector<node_id> around;
+    for (const auto& in : g.node(id).inputs) around.push_back(in.node);
+    for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
+      for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
+    const std::size_t bound = g.id_bound();
+    if (!r.rewrite(*m, g)) return;
+    ++fired[index];
+    done = true;
+    // New nodes, their consumers, and the old neighbourhood get another look;
+    // nodes the rewrite left unused are removed right away.
+    for (std::size_t n = bound; n < g.id_bound(); ++n)
+      if (g.alive(static_cast<node_id>(n))) {
+        push(static_cast<node_id>(n));
+        for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
+          for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
+      }
+    passes::remove_if_unused(g, id);
+    for (node_id n : around) {
+      if (g.alive(n)) passes::remove_if_unused(g, n);
+      push(n);
+    }
+    push(id);
+  }
+};
+
+/// rewrite<"Name">(rules...): one pass applying the rules to a fixed point.
+template <fixed_string Name, Rule... R> constexpr rewrite_pass<Name, R...> rewrite(R... rules) { return {{rules...}}; }
+
+/// A pass written as a function `std::size_t(graph&)` returning how many changes it made.
+template <fixed_string Name, class F> struct function_pass {
+  F fn;
+  static constexpr std::string_view name = Name.view();
+  passes::pass_report run(graph& g, const passes::run_options& = {}) const {
+    passes::pass_report report;
+    report.name = std::string(name);
+    report.changes = fn(g);
+    return report;
+  }
+};
+template <fixed_string Name, class F> constexpr function_pass<Name, F> make_pass(F fn) {
+  static_assert(std::is_invocable_r_v<std::size_t, F&, graph&>,
+                "irforge::make_pass<\"Name\">(f): f must be callable as std::size_t(irforge::graph&), "
+                "returning the number of changes it made");
+  return {fn};
+}
+
+/// A pass: a name and run(graph&, const run_options&) giving a pass_report.
+template <class P>
+concept Pass = requires(const P& p, graph& g, const passes::run_options& o) {
+  { P::name } -> std::convertible_to<std::string_view>;
+  { p.run(g, o) } -> std::same_as<passes::pass_report>;
+};
+
+template <class... Ps> struct pipeline_t;
+
+namespace detail {
+template <class T> struct is_pipeline : std::false_type {};
+template <class... Ps> struct is_pipeline<pipeline_t<Ps...>> : std::true_type {};
+
+/// A pipeline item as a tuple of passes: a pass, a rule (a pass of its own), or a pipeline (flattened).
+template <class T> constexpr auto as_passes(const T& item) {
+  if constexpr (is_pipeline<T>::value) return item.passes;
+  else if constexpr (Rule<T>) return std::tuple<rewrite_pass<T::fixed_name, T>>{{item}};
+  else {
+    static_assert(Pass<T>, "irforge::pipeline(items...): each item must be a pass, a rule or a pipeline");
+    return std::tuple<T>{item};
+  }
+}
+} // namespace detail
+
+/// Passes run in order; any can be switched off by name at run time.
+template <class... Ps> struct pipeline_t {
+  std::tuple<Ps...> passes;
+
+  passes::pipeline_report run(graph& g, const passes::run_options& options = {}) const {
+    passes::pipeline_report report;
+    std::apply([&](const auto&... p) { (run_one(p, g, options, report), ...); }, passes);
+    return report;
+  }
+
+private:
+  template <class P>
+  static void run_one(const P& p, graph& g, const passes::run_options& options, passes::pipeline_report& report) {
+    if (options.is_disabled(P::name)) {
+      passes::pass_report skipped;
+      skipped.name = std::string(P::name);
+      skipped.skipped = true;
+      report.passes.push_back(std::move(skipped));
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t before = g.size();
+    passes::pass_report r = p.run(g, options);
+    r.nodes_before = before;
+    r.nodes_after = g.size();
+    r.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    report.passes.push_back(std::move(r));
+  }
+};
+
+/// pipeline(items...): passes, rules and pipelines, in order.
+template <class... Items> constexpr auto pipeline(Items... items) {
+  auto all = std::tuple_cat(detail::as_passes(items)...);
+  return std::apply([](auto... p) { return pipeline_t<decltype(p)...>{{p...}}; }, all);
+}
+
+} // namespace irforge
