@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "irforge/io/npy.hpp"
 #include "irforge/ir/reader.hpp"
 #include "irforge/ir/writer.hpp"
+#include "irforge/passes/report.hpp"
 #include "irforge/reference/compare.hpp"
 #include "irforge/reference/evaluator.hpp"
 #include "irforge/reference/inputs.hpp"
@@ -44,8 +46,10 @@ inline std::string format_error(double v) {
 } // namespace detail
 
 /// `irforge run MODEL.xml --input DATA ... --output_dir DIR`: every input must be given.
-inline int run_command(const options& o, std::ostream& out) {
-  const graph g = ir::load(o.input_model);
+inline int run_command(const options& o, std::ostream& out, const op_registry* ops = nullptr,
+                       const reference::kernel_registry* kernels = nullptr) {
+  const graph g = ir::load(o.input_model, {}, ops ? *ops : irforge::registry<ops::standard>());
+  const auto& kernel_set = kernels ? *kernels : reference::kernels();
   const auto& params = g.parameters();
   std::vector<std::string> specs = o.inputs;
   if (specs.size() < params.size()) {
@@ -64,7 +68,7 @@ inline int run_command(const options& o, std::ostream& out) {
       if (!given[k]) throw error("no data given for model input '" + g.node(params[k]).name + "' (use --input)");
   }
   const auto inputs = reference::gather_inputs(g, specs, o.seed);
-  const auto outputs = reference::evaluate(g, inputs);
+  const auto outputs = reference::evaluate(g, inputs, kernel_set);
   std::filesystem::create_directories(o.output_dir);
   for (std::size_t k = 0; k < outputs.size(); ++k) {
     const std::string name = detail::output_name(g, g.results()[k]);
@@ -78,13 +82,20 @@ inline int run_command(const options& o, std::ostream& out) {
 }
 
 /// `irforge verify --input_model M`: imported vs optimized vs IR read back.
-inline int verify_command(const options& o, std::ostream& out, const onnx::mapping_table* mappings = nullptr) {
+inline int verify_command(const options& o, std::ostream& out, const onnx::mapping_table* mappings,
+                          const std::function<passes::pipeline_report(graph&)>& optimize,
+                          const reference::kernel_registry* kernels = nullptr) {
+  const auto& kernel_set = kernels ? *kernels : reference::kernels();
   const std::string ext = std::filesystem::path(o.input_model).extension().string();
   if (!o.framework.empty() ? o.framework != "onnx" : ext != ".onnx")
     throw error("verify supports ONNX models today", in_file(o.input_model));
   const onnx::model m = onnx::load_model(o.input_model);
-  const graph imported = onnx::convert(m, onnx::load_options{mappings});
-  graph optimized = imported; // the optimization pipeline runs here
+  onnx::load_options load;
+  load.mappings = mappings;
+  load.custom_ops.passthrough = o.passthrough_unknown_ops;
+  const graph imported = onnx::convert(m, load);
+  graph optimized = imported;
+  const auto report = optimize(optimized);
   std::string xml;
   std::vector<std::byte> bin;
   ir::serialize(optimized, xml, bin);
@@ -92,10 +103,13 @@ inline int verify_command(const options& o, std::ostream& out, const onnx::mappi
   const graph read_back = ir::parse(xml, *owner, owner, irforge::registry<ops::standard>(), "<IR in memory>");
 
   const auto inputs = reference::gather_inputs(imported, o.inputs, o.seed);
-  const auto expected = reference::evaluate(imported, inputs);
-  const auto after_passes = reference::evaluate(optimized, inputs);
-  const auto after_ir = reference::evaluate(read_back, inputs);
+  const auto expected = reference::evaluate(imported, inputs, kernel_set);
+  const auto after_passes = reference::evaluate(optimized, inputs, kernel_set);
+  const auto after_ir = reference::evaluate(read_back, inputs, kernel_set);
 
+  if (!o.silent)
+    out << "[ VERIFY ] " << imported.size() << " nodes imported, " << optimized.size() << " after optimization\n";
+  (void)report;
   bool ok = true;
   for (std::size_t k = 0; k < expected.size(); ++k) {
     const auto c1 = reference::compare(after_passes[k], expected[k], o.rtol, o.atol);

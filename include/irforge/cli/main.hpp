@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -22,6 +23,8 @@
 #include "irforge/frontends/onnx/load.hpp"
 #include "irforge/frontends/unsupported_ops.hpp"
 #include "irforge/ir/writer.hpp"
+#include "irforge/passes/standard.hpp"
+#include "irforge/reference/evaluator.hpp"
 #include "irforge/version.hpp"
 
 namespace irforge::cli {
@@ -30,12 +33,30 @@ namespace irforge::cli {
 struct extensions {
   /// ONNX op mappings to use instead of onnx::standard_mappings().
   const onnx::mapping_table* onnx_mappings = nullptr;
+  /// The optimisation pipeline (default: passes::standard()).
+  std::function<passes::pipeline_report(graph&, const passes::run_options&)> optimize;
+  /// The op set for reading IR (run) and the kernels for evaluating (run, verify).
+  const op_registry* registry = nullptr;
+  const reference::kernel_registry* kernels = nullptr;
+  /// Ops without a mapping: an error (default) or custom layers (--passthrough_unknown_ops).
+  onnx::custom_op_policy custom_ops = {};
 };
+
+namespace detail {
+inline passes::pipeline_report optimize(graph& g, const options& o, const extensions& ext) {
+  passes::run_options run;
+  run.disabled = o.disabled_passes;
+  if (o.disable_fusing)
+    for (auto name : passes::fusion_passes) run.disabled.emplace_back(name);
+  return ext.optimize ? ext.optimize(g, run) : passes::standard().run(g, run);
+}
+} // namespace detail
 
 /// The summary of one conversion.
 struct conversion_report {
   std::string xml_path, bin_path;
   std::size_t source_layers = 0;
+  passes::pipeline_report passes;
   ir::write_stats written;
   double seconds = 0;
 };
@@ -60,6 +81,27 @@ inline std::string model_name_of(const options& o) {
   return stem.empty() || stem.front() == '.' ? "model" : stem;
 }
 
+/// "LinearFusion: MultiplyIntoWeights x53, ...; ConstantFolding: 12 changes" (passes that changed something).
+inline std::string fired_summary(const passes::pipeline_report& r) {
+  std::string s;
+  for (const auto& p : r.passes) {
+    if (p.skipped || p.changes == 0) continue;
+    if (!s.empty()) s += "; ";
+    s += p.name + ":";
+    if (p.rules.empty()) {
+      s += " " + std::to_string(p.changes) + " changes";
+    } else {
+      bool first = true;
+      for (const auto& [rule, n] : p.rules)
+        if (n) {
+          s += (first ? " " : ", ") + rule + " x" + std::to_string(n);
+          first = false;
+        }
+    }
+  }
+  return s.empty() ? "none applied" : s;
+}
+
 inline long peak_memory_mb() {
   struct rusage usage {};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -77,11 +119,16 @@ inline conversion_report convert(const options& o, const extensions& ext = {}) {
   if (framework == "onnx") {
     const onnx::model m = onnx::load_model(o.input_model);
     report.source_layers = m.graph.nodes.size();
-    g = onnx::convert(m, onnx::load_options{ext.onnx_mappings});
+    onnx::load_options load;
+    load.mappings = ext.onnx_mappings;
+    load.custom_ops = ext.custom_ops;
+    load.custom_ops.passthrough = load.custom_ops.passthrough || o.passthrough_unknown_ops;
+    g = onnx::convert(m, load);
   } else {
     throw error("the " + framework + " frontend is not available yet (ONNX models convert today)", in_file(o.input_model));
   }
 
+  report.passes = detail::optimize(g, o, ext);
   const std::string name = detail::model_name_of(o);
   g.set_name(name);
   g.rt_info = {{"irforge_version", std::string(version_string)},
@@ -111,8 +158,10 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
       out << "irforge " << version_string << "\n";
       return 0;
     }
-    if (o.command == command::run) return run_command(o, out);
-    if (o.command == command::verify) return verify_command(o, out, ext.onnx_mappings);
+    if (o.command == command::run) return run_command(o, out, ext.registry, ext.kernels);
+    if (o.command == command::verify)
+      return verify_command(o, out, ext.onnx_mappings,
+                            [&](graph& g) { return detail::optimize(g, o, ext); }, ext.kernels);
     const conversion_report r = convert(o, ext);
     if (!o.silent) {
       char time_text[64];
@@ -124,6 +173,7 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
           << r.written.constants << " constants, " << r.written.constants_shared << " sharing bytes with another)\n"
           << "[ SUCCESS ] Written: " << r.written.xml_bytes << " bytes of XML, " << r.written.bin_bytes
           << " bytes of weights\n"
+          << "[ SUCCESS ] Optimizations: " << detail::fired_summary(r.passes) << "\n"
           << "[ SUCCESS ] Total execution time: " << time_text << " seconds. \n"
           << "[ SUCCESS ] Memory consumed: " << detail::peak_memory_mb() << " MB. \n";
     }
@@ -137,6 +187,20 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
 inline int main(int argc, char** argv, const extensions& ext = {}) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return run(args, std::cout, std::cerr, ext);
+}
+
+/// A converter binary with its own layers and optimisation pipeline:
+///   return irforge::cli::main<irforge::ops::standard, MyLayer>(argc, argv, my_pipeline, &my_mappings);
+/// The layers join the op set used to read and evaluate IR (run, verify).
+template <class Set = ops::standard, class... Extra, class Pipeline>
+int main(int argc, char** argv, const Pipeline& pipeline, const onnx::mapping_table* mappings = nullptr) {
+  using set = typename Set::template with<Extra...>;
+  extensions ext;
+  ext.onnx_mappings = mappings;
+  ext.optimize = [&pipeline](graph& g, const passes::run_options& o) { return pipeline.run(g, o); };
+  ext.registry = &registry<set>();
+  ext.kernels = &reference::kernels<set>();
+  return main(argc, argv, ext);
 }
 
 } // namespace irforge::cli

@@ -39,6 +39,11 @@ struct options {
   std::uint64_t seed = 1;
   /// verify: tolerance (NumPy allclose: |a - e| <= atol + rtol * |e|).
   double rtol = 1e-5, atol = 1e-6;
+  /// Passes or rules to skip (--disable_passes a,b), and MO's --disable_fusing.
+  std::vector<std::string> disabled_passes;
+  bool disable_fusing = false;
+  /// Ops without an ONNX mapping become custom layers instead of an error.
+  bool passthrough_unknown_ops = false;
   /// Options the user set, in the order given (for the IR's conversion_parameters).
   std::vector<std::pair<std::string, std::string>> given;
 };
@@ -63,6 +68,10 @@ inline const std::vector<flag>& flags() {
       {"seed", {}, true, {c::verify}, "Seed of the random inputs made for inputs not given (default 1)"},
       {"rtol", {}, true, {c::verify}, "Relative tolerance (default 1e-5)"},
       {"atol", {}, true, {c::verify}, "Absolute tolerance (default 1e-6)"},
+      {"disable_fusing", {}, false, {c::convert, c::verify}, "Skip the fusion passes (LinearFusion ...)"},
+      {"disable_passes", {}, true, {c::convert, c::verify}, "Comma-separated names of passes or rules to skip"},
+      {"passthrough_unknown_ops", {}, false, {c::convert, c::verify},
+       "Write ops the frontend does not know as custom layers (output shape = input 0's) instead of failing"},
       {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
       {"silent", {}, false, {c::convert, c::run, c::verify}, "Print errors only"},
       {"version", {}, false, {c::convert}, "Print the version and exit"},
@@ -168,6 +177,11 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     } else if (name == "rtol") number(o.rtol);
     else if (name == "atol") number(o.atol);
     else if (name == "silent") o.silent = true;
+    else if (name == "disable_fusing") o.disable_fusing = true;
+    else if (name == "passthrough_unknown_ops") o.passthrough_unknown_ops = true;
+    else if (name == "disable_passes") {
+      for (auto item : attr::detail::split_list(value)) o.disabled_passes.emplace_back(item);
+    }
     else if (name == "version") o.version = true;
     else if (name == "help") o.help = true;
     if (name != "help" && name != "version") o.given.emplace_back(std::string(name), match->takes_value ? value : "True");

@@ -129,6 +129,33 @@ public:
            (bytes_.empty() || std::memcmp(bytes_.data(), o.bytes_.data(), bytes_.size()) == 0);
   }
 
+  /// A 64-bit hash of the bytes (equal content gives equal hashes; confirm with same_content).
+  [[nodiscard]] std::uint64_t content_hash() const { return hash_bytes(bytes_); }
+
+  static std::uint64_t hash_bytes(std::span<const std::byte> b) {
+    auto mix = [](std::uint64_t x) {
+      x ^= x >> 33;
+      x *= 0xff51afd7ed558ccdull;
+      x ^= x >> 33;
+      x *= 0xc4ceb9fe1a85ec53ull;
+      x ^= x >> 33;
+      return x;
+    };
+    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ b.size();
+    const std::byte* p = b.data();
+    std::size_t n = b.size();
+    while (n >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ mix(w)) * 0x100000001b3ull;
+      p += 8;
+      n -= 8;
+    }
+    std::uint64_t tail = 0;
+    if (n) std::memcpy(&tail, p, n);
+    return mix(h ^ mix(tail + n));
+  }
+
   /// A tensor with the same bytes and another shape of equal element count.
   [[nodiscard]] tensor reshaped(shape dims) const {
     if (irforge::element_count(dims) != element_count()) throw error("reshape of a tensor to a different element count");

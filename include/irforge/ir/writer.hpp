@@ -66,31 +66,6 @@ protected:
   }
 };
 
-/// 64-bit hash of a blob (for deduplication; equality is confirmed by memcmp).
-inline std::uint64_t blob_hash(std::span<const std::byte> b) {
-  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ b.size();
-  const std::byte* p = b.data();
-  std::size_t n = b.size();
-  auto mix = [](std::uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
-  };
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ mix(w)) * 0x100000001b3ull;
-    p += 8;
-    n -= 8;
-  }
-  std::uint64_t tail = 0;
-  if (n) std::memcpy(&tail, p, n);
-  return mix(h ^ mix(tail + n));
-}
-
 /// Collects unique blobs in order and hands each to a sink exactly once.
 class bin_builder {
 public:
@@ -98,7 +73,7 @@ public:
 
   /// Returns the offset of these bytes in the .bin, writing them if new.
   std::uint64_t add(std::span<const std::byte> bytes, bool& shared) {
-    const std::uint64_t h = blob_hash(bytes);
+    const std::uint64_t h = tensor::hash_bytes(bytes);
     auto [first, last] = index_.equal_range(h);
     for (auto it = first; it != last; ++it) {
       const auto& known = it->second;

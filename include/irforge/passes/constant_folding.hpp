@@ -36,6 +36,31 @@ inline bool is_decompression(const node_data& n) {
 }
 } // namespace detail
 
+/// Evaluates one node whose inputs are all known and puts a Const in its
+/// place; returns the Const's output (the node's output `r` if it cannot fold).
+/// Rewrites use it to compute new weights with the reference kernels.
+inline output_ref fold_output(graph& g, output_ref r, const reference::kernel_registry& kernels = reference::kernels()) {
+  const node_data& n = g.node(r.node);
+  if (n.op.is<ops::Constant>()) return r;
+  std::vector<tensor> inputs;
+  for (const auto& in : n.inputs) {
+    if (!g.info(in).value) return r;
+    inputs.push_back(*g.info(in).value);
+  }
+  const auto run = kernels.find(n.op.info().key);
+  if (run == nullptr) return r;
+  std::vector<value_info> outs;
+  for (const auto& p : n.outputs) outs.push_back({p.info.type, p.info.shape, nullptr});
+  reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
+  run(n.op, ctx);
+  auto results = ctx.take_outputs();
+  const node_id c = g.add(ops::Constant(std::move(results.at(r.index))), {}, n.name);
+  g.node(c).source_names = n.source_names;
+  g.replace_uses(r, {c, 0});
+  remove_if_unused(g, r.node);
+  return {c, 0};
+}
+
 /// Folds every foldable node; returns how many nodes became constants.
 inline std::size_t fold_constants(graph& g, const constant_folding_options& options = {},
                                   const reference::kernel_registry& kernels = reference::kernels()) {

@@ -47,8 +47,9 @@ public:
   template <fixed_string Name> decltype(auto) get() const {
     using C = capture_t<Name>;
     const output_ref r = out<Name>();
-    if constexpr (C::kind == capture_kind::op) return g_->node(r.node).op.template get<typename C::op_type>();
-    else return r;
+    if constexpr (C::kind == capture_kind::op && !std::is_void_v<typename C::op_type>)
+      return g_->node(r.node).op.template get<typename C::op_type>();
+    else return r; // a value, a constant, or an op of one of several types
   }
   /// The tensor a capture stands for.
   template <fixed_string Name> [[nodiscard]] output_ref out() const {
@@ -91,8 +92,8 @@ template <class Captures, fixed_string Name, class... Preds>
 bool match_node(const any_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
 template <class Captures, fixed_string Name, class... Preds>
 bool match_node(const constant_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
-template <class Captures, class... Alts>
-bool match_node(const alt_pattern<Alts...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
+template <class Captures, class... Alts, class... Preds>
+bool match_node(const alt_pattern<std::tuple<Alts...>, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
 template <class Captures, class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
 bool match_node(const op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...>& p, const graph& g,
                 output_ref r, capture_state<Captures>& s);
@@ -123,8 +124,9 @@ bool match_node(const constant_pattern<Name, Preds...>& p, const graph& g, outpu
   return true;
 }
 
-template <class Captures, class... Alts>
-bool match_node(const alt_pattern<Alts...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
+template <class Captures, class... Alts, class... Preds>
+bool match_node(const alt_pattern<std::tuple<Alts...>, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
+  if (!predicates_hold(p.predicates, g, r)) return false;
   bool ok = false;
   std::apply(
       [&](const auto&... alternative) {

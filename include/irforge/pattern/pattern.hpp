@@ -83,17 +83,20 @@ template <class... Cs> struct duplicate_count<type_list<Cs...>> {
 };
 
 /// Captures of alternatives: the same name may appear in several branches
-/// (with the same kind); it is kept once.
+/// and is kept once. Op captures of different op types under one name become
+/// an op capture of no single type (get<> then gives the tensor).
 template <class Acc, class... Cs> struct unique_captures {
   using type = Acc;
 };
 template <class... Acc, class C, class... Rest> struct unique_captures<type_list<Acc...>, C, Rest...> {
   static constexpr bool present = ((Acc::name.equals(C::name)) || ...);
-  static constexpr bool conflicting =
-      ((Acc::name.equals(C::name) && (Acc::kind != C::kind || !std::is_same_v<typename Acc::op_type, typename C::op_type>)) ||
-       ...);
+  static constexpr bool conflicting = ((Acc::name.equals(C::name) && Acc::kind != C::kind) || ...);
   static_assert(!conflicting, "irforge::pattern::alt: two alternatives capture the same name with different kinds");
-  using type = typename unique_captures<std::conditional_t<present, type_list<Acc...>, type_list<Acc..., C>>, Rest...>::type;
+  template <class A>
+  using merged = std::conditional_t<A::name.equals(C::name) && !std::is_same_v<typename A::op_type, typename C::op_type>,
+                                    capture_decl<A::name, A::kind, void>, A>;
+  using type = typename unique_captures<std::conditional_t<present, type_list<merged<Acc>...>, type_list<Acc..., C>>,
+                                        Rest...>::type;
 };
 template <class List> struct unique_of;
 template <class... Cs> struct unique_of<type_list<Cs...>> {
@@ -160,9 +163,14 @@ struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Pred
 };
 
 /// Alternatives: the first one that matches.
-template <class... Alternatives> struct alt_pattern {
+template <class Alternatives, class... Preds> struct alt_pattern;
+template <class... Alternatives, class... Preds> struct alt_pattern<std::tuple<Alternatives...>, Preds...> {
   std::tuple<Alternatives...> alternatives;
+  std::tuple<Preds...> predicates{};
   using captures = typename detail::unique_of<detail::concat_t<typename Alternatives::captures...>>::type;
+  template <Predicate... P> constexpr alt_pattern<std::tuple<Alternatives...>, Preds..., P...> where(P... p) const {
+    return {alternatives, std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  }
 };
 
 // ---- builders --------------------------------------------------------------------------
@@ -188,7 +196,7 @@ inline constexpr any_pattern<""> _{};
 /// constant<"name">: a tensor with a known value.
 template <fixed_string Name = ""> inline constexpr constant_pattern<Name> constant{};
 /// alt(p1, p2, ...): the first alternative that matches.
-template <detail::pattern_node... P> constexpr alt_pattern<P...> alt(P... p) {
+template <detail::pattern_node... P> constexpr alt_pattern<std::tuple<P...>> alt(P... p) {
   static_assert(sizeof...(P) >= 2, "irforge::pattern::alt: give at least two alternatives");
   return {std::tuple<P...>(p...)};
 }

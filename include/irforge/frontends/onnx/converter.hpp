@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <queue>
@@ -25,10 +26,22 @@
 #include "irforge/frontends/onnx/tensor_data.hpp"
 #include "irforge/frontends/unsupported_ops.hpp"
 #include "irforge/ops/constant.hpp"
+#include "irforge/ops/generic.hpp"
 #include "irforge/ops/parameter.hpp"
 #include "irforge/ops/result.hpp"
 
 namespace irforge::onnx {
+
+/// What to do with an op the mapping table does not know.
+struct custom_op_policy {
+  /// false: the conversion fails with the list of unsupported ops (the default).
+  /// true: the op passes through as a custom IR layer (a generic_op) with its
+  /// ONNX attributes, its domain as the IR version, and outputs from `infer`.
+  bool passthrough = false;
+  /// Output types and shapes of a passed-through op; by default every output
+  /// has the type and shape of input 0.
+  std::function<std::vector<irforge::value_info>(const node&, const std::vector<irforge::value_info>& inputs)> infer;
+};
 
 /// ONNX op type (per domain) -> mapping. Users add their own with `add`.
 class mapping_table {
@@ -70,7 +83,8 @@ inline std::string node_display_name(const node& n, std::size_t index) {
 
 class graph_converter {
 public:
-  graph_converter(const model& m, const mapping_table& mappings) : m_(m), mappings_(mappings) {}
+  graph_converter(const model& m, const mapping_table& mappings, const custom_op_policy& custom)
+      : m_(m), mappings_(mappings), custom_(custom) {}
 
   graph run() {
     const graph_proto& gp = m_.graph;
@@ -106,6 +120,7 @@ public:
 
 private:
   void check_supported(const graph_proto& gp) const {
+    if (custom_.passthrough) return;
     unsupported_collector missing;
     for (std::size_t i = 0; i < gp.nodes.size(); ++i) {
       const node& n = gp.nodes[i];
@@ -203,7 +218,8 @@ private:
     node_context ctx(g, m_, n, std::move(inputs), opset, name, used_names_);
     std::vector<std::optional<output_ref>> outputs;
     try {
-      outputs = (*mappings_.find(n.domain, n.op_type))(ctx);
+      const mapping_fn* mapping = mappings_.find(n.domain, n.op_type);
+      outputs = mapping ? (*mapping)(ctx) : passthrough(ctx);
     } catch (error& e) {
       e.with_node(name, std::string(n.op_type)).with_file(m_.path);
       throw;
@@ -223,8 +239,52 @@ private:
     }
   }
 
+  /// An op without a mapping as a generic IR layer carrying its attributes.
+  mapping_result passthrough(node_context& ctx) const {
+    const node& n = ctx.proto();
+    ops::generic_op op;
+    op.type = std::string(n.op_type);
+    op.opset = n.domain.empty() ? std::string("extension") : std::string(n.domain);
+    for (const auto& a : n.attributes) {
+      std::string text;
+      switch (a.type) {
+      case attribute_type::int_: text = attr::format(a.i); break;
+      case attribute_type::float_: text = attr::format(a.f); break;
+      case attribute_type::string: text = std::string(a.s); break;
+      case attribute_type::ints: text = attr::format(a.ints); break;
+      case attribute_type::floats: text = attr::format(a.floats); break;
+      case attribute_type::strings: {
+        std::vector<std::string> v(a.strings.begin(), a.strings.end());
+        text = attr::format(v);
+        break;
+      }
+      default: ctx.fail("attribute '" + std::string(a.name) + "' of type " + to_string(a.type) +
+                        " cannot be passed through to a custom layer");
+      }
+      op.attributes.emplace_back(std::string(a.name), std::move(text));
+    }
+    std::vector<irforge::value_info> in;
+    std::vector<output_ref> refs;
+    for (std::size_t i = 0; i < ctx.input_count(); ++i) {
+      if (!ctx.has_input(i)) ctx.fail("a custom layer cannot have omitted inputs");
+      in.push_back(ctx.input_info(i));
+      refs.push_back(ctx.input(i));
+    }
+    if (custom_.infer) {
+      op.outputs = custom_.infer(n, in);
+    } else {
+      if (in.empty()) ctx.fail("a custom layer without inputs needs output shapes (custom_op_policy::infer)");
+      op.outputs.assign(n.outputs.size(), irforge::value_info{in[0].type, in[0].shape, nullptr});
+    }
+    const node_id id = ctx.add_node(std::move(op), refs);
+    mapping_result out;
+    for (std::uint32_t k = 0; k < ctx.g().node(id).outputs.size(); ++k) out.push_back(output_ref{id, k});
+    return out;
+  }
+
   const model& m_;
   const mapping_table& mappings_;
+  const custom_op_policy& custom_;
   std::unordered_map<std::string_view, const tensor_proto*> initializers_;
   std::unordered_map<std::string_view, std::optional<output_ref>> values_;
   std::unordered_set<std::string> used_names_;
@@ -233,8 +293,8 @@ private:
 } // namespace detail
 
 /// Converts a parsed ONNX model with the given mappings.
-inline graph convert(const model& m, const mapping_table& mappings) {
-  return detail::graph_converter(m, mappings).run();
+inline graph convert(const model& m, const mapping_table& mappings, const custom_op_policy& custom = {}) {
+  return detail::graph_converter(m, mappings, custom).run();
 }
 
 } // namespace irforge::onnx

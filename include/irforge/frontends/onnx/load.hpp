@@ -14,11 +14,13 @@ namespace irforge::onnx {
 struct load_options {
   /// The op mappings to use (default: standard_mappings()).
   const mapping_table* mappings = nullptr;
+  /// Ops without a mapping: an error listing them (default) or custom layers.
+  custom_op_policy custom_ops = {};
 };
 
 /// Converts a parsed model; nodes no output needs are dropped.
 inline graph convert(const model& m, const load_options& options = {}) {
-  graph g = convert(m, options.mappings ? *options.mappings : standard_mappings());
+  graph g = convert(m, options.mappings ? *options.mappings : standard_mappings(), options.custom_ops);
   passes::eliminate_dead_code(g);
   return g;
 }

@@ -1,0 +1,231 @@
+// irforge — linear-op fusion: BatchNorm, Multiply and Add folded into the
+// weights of the Convolution / GroupConvolution / ConvolutionBackpropData /
+// GroupConvolutionBackpropData / MatMul before them.
+//
+//   BatchNormInference(x)        -> Multiply(x, scale) -> Add(shift)          (decomposition)
+//   Multiply(Add(x, b), s)       -> Add(Multiply(x, s), b * s)                (so the scale meets the conv)
+//   Multiply(Conv(x, w), s)      -> Conv(x, w * s)           s per output channel
+//   Add(Add(x, a), b)            -> Add(x, a + b);  Multiply(Multiply(x, a), b) -> Multiply(x, a * b)
+//
+// New weights are computed with the reference kernels (constant folding of a
+// Multiply of the old weights by the reshaped scale), so every element type
+// the kernels support works. Every fused layer's source names stay on the
+// conv (rt_info fused_names).
+#pragma once
+
+#include <cmath>
+#include <optional>
+
+#include "irforge/ops/standard.hpp"
+#include "irforge/passes/constant_folding.hpp"
+#include "irforge/passes/pipeline.hpp"
+#include "irforge/passes/rewrite_helpers.hpp"
+#include "irforge/pattern/pattern.hpp"
+
+namespace irforge::passes {
+
+namespace detail {
+/// Static dims of a tensor, if known.
+inline std::optional<shape> static_dims(const graph& g, output_ref r) {
+  const auto& s = g.info(r).shape;
+  if (!s.is_static()) return std::nullopt;
+  return s.to_shape();
+}
+
+/// If constant `c` (dims `cd`) broadcast onto an output of rank `rank` varies
+/// only along `axis` (size `channels`) or is a scalar, returns true.
+inline bool per_channel(const shape& cd, std::size_t rank, std::size_t axis, std::int64_t channels) {
+  if (cd.size() > rank) return false;
+  const std::size_t offset = rank - cd.size();
+  for (std::size_t i = 0; i < cd.size(); ++i) {
+    const std::size_t a = offset + i;
+    if (cd[i] == 1) continue;
+    if (a != axis || cd[i] != channels) return false;
+  }
+  return true;
+}
+
+/// out = op(x, c) then folded: a new Const computed from known values.
+template <class Op>
+output_ref fold_binary(graph& g, output_ref a, output_ref b, node_id owner, const std::string& suffix) {
+  const node_id n = g.add(Op{}, {a, b}, g.node(owner).name + "/" + suffix);
+  g.node(n).source_names = g.node(owner).source_names;
+  return fold_output(g, {n, 0});
+}
+
+/// A Const reshape of known tensor `r` (a view, no copy).
+inline output_ref reshaped_constant(graph& g, output_ref r, shape dims, node_id owner, const std::string& suffix) {
+  return add_constant(g, g.info(r).value->reshaped(std::move(dims)), owner, suffix);
+}
+
+/// Which axes of the weights carry the output channel, per producer type.
+struct weight_layout {
+  shape scale_shape; ///< shape the per-channel scale is reshaped to, to multiply the weights
+};
+
+/// The layout that scales the weights of `producer` per output channel, or nullopt.
+inline std::optional<shape> scale_shape_for(const graph& g, node_id producer, std::int64_t channels) {
+  const auto& n = g.node(producer);
+  const auto w = static_dims(g, n.inputs.at(1));
+  if (!w) return std::nullopt;
+  const auto& wd = *w;
+  shape s(wd.size(), 1);
+  if (n.op.is<ops::Convolution>()) { // [O, I, k...]
+    if (wd[0] != channels) return std::nullopt;
+    s[0] = channels;
+  } else if (n.op.is<ops::GroupConvolution>()) { // [G, O/G, I/G, k...]
+    if (wd[0] * wd[1] != channels) return std::nullopt;
+    s[0] = wd[0];
+    s[1] = wd[1];
+  } else if (n.op.is<ops::ConvolutionBackpropData>()) { // [I, O, k...]
+    if (wd[1] != channels) return std::nullopt;
+    s[1] = channels;
+  } else if (n.op.is<ops::GroupConvolutionBackpropData>()) { // [G, I/G, O/G, k...]
+    if (wd[0] * wd[2] != channels) return std::nullopt;
+    s[0] = wd[0];
+    s[2] = wd[2];
+  } else if (const auto* mm = n.op.get_if<ops::MatMul>()) { // B: [K, N] or [N, K] (transpose_b)
+    if (wd.size() != 2) return std::nullopt;
+    const std::size_t axis = mm->transpose_b ? 0 : 1;
+    if (wd[axis] != channels) return std::nullopt;
+    s[axis] = channels;
+  } else {
+    return std::nullopt;
+  }
+  return s;
+}
+
+/// Multiply(producer, c): scale the producer's weights by c when c is per output channel.
+inline bool fold_scale_into_weights(graph& g, node_id mul, output_ref producer_out, output_ref c) {
+  const node_id producer = producer_out.node;
+  const auto out_dims = static_dims(g, producer_out);
+  const auto c_dims = static_dims(g, c);
+  if (!out_dims || !c_dims || out_dims->size() < 2) return false;
+  if (static_dims(g, {mul, 0}) != out_dims) return false; // c must not broadcast the output up
+  const bool is_matmul = g.node(producer).op.is<ops::MatMul>();
+  if (is_matmul && g.node(producer).op.get<ops::MatMul>().transpose_a && out_dims->size() < 2) return false;
+  const std::size_t axis = is_matmul ? out_dims->size() - 1 : 1;
+  const std::int64_t channels = (*out_dims)[axis];
+  if (!per_channel(*c_dims, out_dims->size(), axis, channels)) return false;
+  if (!g.info(g.node(producer).inputs.at(1)).value) return false; // weights must be known
+  const auto target = scale_shape_for(g, producer, channels);
+  if (!target) return false;
+  const std::uint64_t count = element_count(*c_dims);
+  shape scale_dims = count == 1 ? shape(target->size(), 1) : *target;
+  const output_ref scale = reshaped_constant(g, c, scale_dims, mul, "scale");
+  const output_ref weights = fold_binary<ops::Multiply>(g, g.node(producer).inputs[1], scale, producer, "scaled_weights");
+  if (!g.info(weights).value) return false;
+  g.set_input(producer, 1, weights);
+  g.infer(producer);
+  bypass(g, {mul, 0}, producer_out);
+  return true;
+}
+} // namespace detail
+
+using namespace irforge::pattern;
+
+/// BatchNormInference with known parameters -> Multiply + Add (per channel).
+template <class BN, std::size_t Data, std::size_t Gamma, std::size_t Beta, std::size_t Mean, std::size_t Var>
+bool decompose_batch_norm(const pattern::match<decltype(op<BN>(_, _, _, _, _))>& m, graph& g) {
+  const node_id bn = m.root();
+  const auto& in = g.node(bn).inputs;
+  const output_ref x = in[Data];
+  const auto xs = g.info(x).shape;
+  if (!xs.rank_is_static() || xs.rank() < 2) return false;
+  for (std::size_t k : {Gamma, Beta, Mean, Var})
+    if (!g.info(in[k]).value) return false;
+  const element_type t = g.info(x).type;
+  if (!is_float(t)) return false;
+  const double eps = g.node(bn).op.template get<BN>().epsilon;
+  const auto gamma = g.info(in[Gamma]).value->as_f64(), beta = g.info(in[Beta]).value->as_f64();
+  const auto mean = g.info(in[Mean]).value->as_f64(), var = g.info(in[Var]).value->as_f64();
+  const std::size_t c = gamma.size();
+  if (beta.size() != c || mean.size() != c || var.size() != c) return false;
+  std::vector<float> scale(c), shift(c);
+  for (std::size_t i = 0; i < c; ++i) {
+    const double s = gamma[i] / std::sqrt(var[i] + eps);
+    scale[i] = static_cast<float>(s);
+    shift[i] = static_cast<float>(beta[i] - mean[i] * s);
+  }
+  shape per_channel(xs.rank(), 1);
+  per_channel[1] = static_cast<std::int64_t>(c);
+  auto as_type = [&](std::vector<float> v, const std::string& suffix) {
+    output_ref r = add_constant(g, tensor::from_values<float>(per_channel, v), bn, suffix);
+    if (t != element_type::f32) {
+      const node_id cv = g.add(ops::Convert(t), {r}, g.node(bn).name + "/" + suffix + "_" + std::string(to_string(t)));
+      r = fold_output(g, {cv, 0});
+    }
+    return r;
+  };
+  const output_ref scale_c = as_type(scale, "scale"), shift_c = as_type(shift, "shift");
+  const node_id mul = g.add(ops::Multiply{}, {x, scale_c}, g.node(bn).name + "/mul");
+  const node_id add = g.add(ops::Add{}, {{mul, 0}, shift_c}, g.node(bn).name + "/add");
+  g.node(mul).source_names = g.node(bn).source_names;
+  g.node(add).source_names = g.node(bn).source_names;
+  g.replace_uses({bn, 0}, {add, 0});
+  return true;
+}
+
+inline constexpr auto batch_norm_decomposition = rule<"BatchNormDecomposition">(
+    op<ops::BatchNormInference>(_, _, _, _, _),
+    [](const auto& m, graph& g) { return decompose_batch_norm<ops::BatchNormInference, 0, 1, 2, 3, 4>(m, g); });
+inline constexpr auto batch_norm_v1_decomposition = rule<"BatchNormDecompositionV1">(
+    op<ops::v1::BatchNormInference>(_, _, _, _, _),
+    [](const auto& m, graph& g) { return decompose_batch_norm<ops::v1::BatchNormInference, 2, 0, 1, 3, 4>(m, g); });
+
+/// Multiply(Conv-like(x, w), s) -> Conv-like(x, w * s).
+inline constexpr auto multiply_into_weights = rule<"MultiplyIntoWeights">(
+    op<ops::Multiply>(alt(op<ops::Convolution, "p">(_, constant<>), op<ops::GroupConvolution, "p">(_, constant<>),
+                          op<ops::ConvolutionBackpropData, "p">(_, constant<>),
+                          op<ops::GroupConvolutionBackpropData, "p">(_, constant<>), op<ops::MatMul, "p">(_, constant<>))
+                          .where(single_use),
+                      constant<"s">)
+        .commutative(),
+    [](const auto& m, graph& g) { return detail::fold_scale_into_weights(g, m.root(), out<"p">(m), out<"s">(m)); });
+
+/// Multiply(Add(x, b), s) -> Add(Multiply(x, s), b * s): the scale moves towards the conv.
+inline constexpr auto multiply_through_add = rule<"MultiplyThroughAdd">(
+    op<ops::Multiply>(op<ops::Add, "add">(any<"x">, constant<"b">).commutative().where(single_use), constant<"s">)
+        .commutative(),
+    [](const auto& m, graph& g) {
+      const node_id root = m.root();
+      if (detail::static_dims(g, {root, 0}) != detail::static_dims(g, out<"x">(m)) || !detail::static_dims(g, {root, 0}))
+        return false;
+      const output_ref bs = detail::fold_binary<ops::Multiply>(g, out<"b">(m), out<"s">(m), root, "shift_scaled");
+      if (!g.info(bs).value) return false;
+      const node_id mul = g.add(ops::Multiply{}, {out<"x">(m), out<"s">(m)}, g.node(root).name + "/scale");
+      const node_id add = g.add(ops::Add{}, {{mul, 0}, bs}, g.node(root).name + "/shift");
+      g.node(mul).source_names = g.node(root).source_names;
+      absorb_names(g, node<"add">(m), mul);
+      g.node(add).source_names = g.node(mul).source_names;
+      g.replace_uses({root, 0}, {add, 0});
+      return true;
+    });
+
+/// Add(Add(x, a), b) -> Add(x, a + b); Multiply(Multiply(x, a), b) -> Multiply(x, a * b).
+template <class Op>
+bool merge_constant_chain(const auto& m, graph& g) {
+  const node_id root = m.root();
+  if (detail::static_dims(g, {root, 0}) != detail::static_dims(g, out<"x">(m)) || !detail::static_dims(g, {root, 0}))
+    return false;
+  const output_ref ab = detail::fold_binary<Op>(g, out<"a">(m), out<"b">(m), root, "merged");
+  if (!g.info(ab).value) return false;
+  absorb_names(g, node<"inner">(m), root);
+  g.set_inputs(root, {out<"x">(m), ab});
+  g.infer(root);
+  return true;
+}
+inline constexpr auto merge_adds = rule<"MergeAdds">(
+    op<ops::Add>(op<ops::Add, "inner">(any<"x">, constant<"a">).commutative().where(single_use), constant<"b">).commutative(),
+    [](const auto& m, graph& g) { return merge_constant_chain<ops::Add>(m, g); });
+inline constexpr auto merge_multiplies = rule<"MergeMultiplies">(
+    op<ops::Multiply>(op<ops::Multiply, "inner">(any<"x">, constant<"a">).commutative().where(single_use), constant<"b">)
+        .commutative(),
+    [](const auto& m, graph& g) { return merge_constant_chain<ops::Multiply>(m, g); });
+
+/// All linear-op fusions as one pass.
+inline constexpr auto linear_fusion =
+    rewrite<"LinearFusion">(batch_norm_decomposition, batch_norm_v1_decomposition, multiply_into_weights,
+                            multiply_through_add, merge_adds, merge_multiplies);
+
+} // namespace irforge::passes
