@@ -889,6 +889,33 @@ public:
            (bytes_.empty() || std::memcmp(bytes_.data(), o.bytes_.data(), bytes_.size()) == 0);
   }
 
+  /// A 64-bit hash of the bytes (equal content gives equal hashes; confirm with same_content).
+  [[nodiscard]] std::uint64_t content_hash() const { return hash_bytes(bytes_); }
+
+  static std::uint64_t hash_bytes(std::span<const std::byte> b) {
+    auto mix = [](std::uint64_t x) {
+      x ^= x >> 33;
+      x *= 0xff51afd7ed558ccdull;
+      x ^= x >> 33;
+      x *= 0xc4ceb9fe1a85ec53ull;
+      x ^= x >> 33;
+      return x;
+    };
+    std::uint64_t h = 0x9e3779b97f4a7c15ull ^ b.size();
+    const std::byte* p = b.data();
+    std::size_t n = b.size();
+    while (n >= 8) {
+      std::uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ mix(w)) * 0x100000001b3ull;
+      p += 8;
+      n -= 8;
+    }
+    std::uint64_t tail = 0;
+    if (n) std::memcpy(&tail, p, n);
+    return mix(h ^ mix(tail + n));
+  }
+
   /// A tensor with the same bytes and another shape of equal element count.
   [[nodiscard]] tensor reshaped(shape dims) const {
     if (irforge::element_count(dims) != element_count()) throw error("reshape of a tensor to a different element count");
@@ -6403,6 +6430,836 @@ using standard = op_set<
 #include <cstddef>
 #include <vector>
 
+// ---- begin irforge/passes/pipeline.hpp ----
+// irforge — passes and pipelines, composed at compile time.
+//
+//   inline constexpr auto my_pipeline = irforge::pipeline(
+//       irforge::passes::constant_folding,                        // a built-in pass
+//       irforge::rewrite<"MyFusions">(conv_bn, conv_mul),         // rules applied to a fixed point
+//       conv_add,                                                 // a bare rule: a pass of its own
+//       irforge::passes::dead_code_elimination);
+//   auto report = my_pipeline.run(g, {.disabled = {"MyFusions"}});
+//
+// A rewrite pass applies its rules greedily over a worklist: every node is
+// tried once, and after a rewrite only the neighbourhood it touched is tried
+// again, so a pass is linear in the size of the graph. Rules are indexed by
+// the op type of their root: a rule is only tried at nodes of that type.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+#include <vector>
+
+// ---- begin irforge/passes/report.hpp ----
+// irforge — what the passes did: per pass, how often each rule fired, how
+// many nodes were removed, and how long it took.
+
+#include <cstddef>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace irforge::passes {
+
+struct pass_report {
+  std::string name;
+  bool skipped = false;            ///< switched off by name
+  double milliseconds = 0;
+  std::size_t nodes_before = 0, nodes_after = 0;
+  std::size_t changes = 0;         ///< rewrites that fired (or changes a function pass reports)
+  std::vector<std::pair<std::string, std::size_t>> rules; ///< rule -> times it fired
+};
+
+struct pipeline_report {
+  std::vector<pass_report> passes;
+  [[nodiscard]] std::size_t fired(std::string_view rule) const {
+    std::size_t n = 0;
+    for (const auto& p : passes)
+      for (const auto& [name, count] : p.rules)
+        if (name == rule) n += count;
+    return n;
+  }
+  [[nodiscard]] const pass_report* find(std::string_view pass) const {
+    for (const auto& p : passes)
+      if (p.name == pass) return &p;
+    return nullptr;
+  }
+};
+
+} // namespace irforge::passes
+// ---- end irforge/passes/report.hpp ----
+// ---- begin irforge/passes/rule.hpp ----
+// irforge — a rule: a pattern plus a rewrite.
+//
+//   inline constexpr auto drop_double_relu = irforge::rule<"DropDoubleRelu">(
+//       op<ops::Relu, "outer">(op<ops::Relu, "inner">(any<"x">)),
+//       [](const auto& m, irforge::graph& g) {
+//         g.replace_uses(out<"outer">(m), out<"inner">(m)); // consumers of the outer ReLU read the inner one
+//         return true;
+//       });
+//
+// The rewrite returns true when it changed the graph; one that declines
+// returns false and must leave the graph untouched.
+
+#include <concepts>
+#include <string_view>
+
+// ---- begin irforge/pattern/match.hpp ----
+// irforge — matching a pattern at a node, and the typed view of a match that
+// a rewrite gets: `m.get<"conv">()` is the matched Convolution, by reference.
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <tuple>
+
+// ---- begin irforge/pattern/pattern.hpp ----
+// irforge — the pattern DSL: a compile-time description of a sub-graph.
+//
+//   using namespace irforge::pattern;
+//   op<ops::BatchNormInference, "bn">(
+//       op<ops::Convolution, "conv">(any<"x">, constant<"w">).where(single_use),
+//       constant<"gamma">, constant<"beta">, constant<"mean">, constant<"var">)
+//
+// Building blocks (each may carry a capture name and `.where(predicates...)`):
+//   op<T, "name">(inputs...)    the tensor is an output of an op of type T whose inputs match
+//   any<"name">, _              any tensor
+//   constant<"name">            a tensor whose value is known (a Const)
+//   maybe<T, "name">(inner...)  T(inner...) if the producer is a T that matches, else `inner` itself
+//   alt(p1, p2, ...)            the first alternative that matches
+//   .commutative()              a two-input op matches with its inputs in either order
+// The pattern is a type: its captures, their names and kinds are known to the
+// compiler, which checks arities, duplicate names and unknown names.
+
+#include <cstddef>
+#include <string_view>
+#include <tuple>
+#include <type_traits>
+
+// ---- begin irforge/pattern/fixed_string.hpp ----
+// irforge — a string usable as a template argument: capture and rule names.
+
+#include <algorithm>
+#include <cstddef>
+#include <string_view>
+
+namespace irforge {
+
+template <std::size_t N> struct fixed_string {
+  char data[N]{};
+  constexpr fixed_string(const char (&s)[N]) { std::copy_n(s, N, data); }
+  [[nodiscard]] constexpr std::string_view view() const { return {data, N - 1}; }
+  [[nodiscard]] constexpr bool empty() const { return N <= 1; }
+  template <std::size_t M> [[nodiscard]] constexpr bool equals(const fixed_string<M>& o) const { return view() == o.view(); }
+};
+
+} // namespace irforge
+// ---- end irforge/pattern/fixed_string.hpp ----
+// ---- begin irforge/pattern/predicates.hpp ----
+// irforge — named, composable predicates on matched tensors.
+//
+// A predicate is an object with a `name` and
+//   bool operator()(const graph&, output_ref) const
+// Combine them with &&, || and !; make your own with
+//   predicate<"even_channels">([](const graph& g, output_ref r) { ... })
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+
+namespace irforge::pattern {
+
+template <class P>
+concept Predicate = requires(const P& p, const graph& g, output_ref r) {
+  { p(g, r) } -> std::convertible_to<bool>;
+  { P::name() } -> std::convertible_to<std::string>;
+};
+
+/// A user predicate with a name.
+template <fixed_string Name, class F> struct named_predicate {
+  F fn;
+  static std::string name() { return std::string(Name.view()); }
+  bool operator()(const graph& g, output_ref r) const { return fn(g, r); }
+};
+template <fixed_string Name, class F> constexpr named_predicate<Name, F> predicate(F fn) { return {fn}; }
+
+/// The tensor has exactly one consumer (so fusing into it changes nothing else).
+struct single_use_t {
+  static std::string name() { return "single_use"; }
+  bool operator()(const graph& g, output_ref r) const { return g.consumer_count(r) == 1; }
+};
+inline constexpr single_use_t single_use{};
+
+/// The tensor has exactly N consumers.
+template <std::size_t N> struct consumers_t {
+  static std::string name() { return "consumers<" + std::to_string(N) + ">"; }
+  bool operator()(const graph& g, output_ref r) const { return g.consumer_count(r) == N; }
+};
+template <std::size_t N> inline constexpr consumers_t<N> consumers{};
+
+/// The tensor's shape is fully known.
+struct static_shape_t {
+  static std::string name() { return "static_shape"; }
+  bool operator()(const graph& g, output_ref r) const { return g.info(r).shape.is_static(); }
+};
+inline constexpr static_shape_t static_shape{};
+
+/// The tensor has rank R.
+template <std::int64_t R> struct rank_t {
+  static std::string name() { return "rank<" + std::to_string(R) + ">"; }
+  bool operator()(const graph& g, output_ref r) const {
+    const auto& s = g.info(r).shape;
+    return s.rank_is_static() && static_cast<std::int64_t>(s.rank()) == R;
+  }
+};
+template <std::int64_t R> inline constexpr rank_t<R> rank{};
+
+/// The tensor has element type E.
+template <element_type E> struct type_is_t {
+  static std::string name() { return "type_is<" + std::string(to_string(E)) + ">"; }
+  bool operator()(const graph& g, output_ref r) const { return g.info(r).type == E; }
+};
+template <element_type E> inline constexpr type_is_t<E> type_is{};
+
+/// The tensor's value is known at conversion time (a Const, or folded).
+struct known_value_t {
+  static std::string name() { return "known_value"; }
+  bool operator()(const graph& g, output_ref r) const { return g.info(r).value != nullptr; }
+};
+inline constexpr known_value_t known_value{};
+
+/// The producing op's attribute `Member` equals a value: attribute<&Convolution::auto_pad>(pad_type::explicit_).
+template <auto Member, class V> struct attribute_t;
+template <class Op, class M, M Op::*Member, class V> struct attribute_t<Member, V> {
+  V value;
+  static std::string name() { return "attribute of " + std::string(Op::type_name); }
+  bool operator()(const graph& g, output_ref r) const {
+    const auto* op = g.node(r.node).op.template get_if<Op>();
+    return op != nullptr && op->*Member == value;
+  }
+};
+template <auto Member, class V> constexpr attribute_t<Member, V> attribute(V value) { return {value}; }
+
+// ---- combinators ------------------------------------------------------------------
+
+template <Predicate A, Predicate B> struct and_t {
+  A a;
+  B b;
+  static std::string name() { return "(" + A::name() + " && " + B::name() + ")"; }
+  bool operator()(const graph& g, output_ref r) const { return a(g, r) && b(g, r); }
+};
+template <Predicate A, Predicate B> struct or_t {
+  A a;
+  B b;
+  static std::string name() { return "(" + A::name() + " || " + B::name() + ")"; }
+  bool operator()(const graph& g, output_ref r) const { return a(g, r) || b(g, r); }
+};
+template <Predicate A> struct not_t {
+  A a;
+  static std::string name() { return "!" + A::name(); }
+  bool operator()(const graph& g, output_ref r) const { return !a(g, r); }
+};
+
+template <Predicate A, Predicate B> constexpr and_t<A, B> operator&&(A a, B b) { return {a, b}; }
+template <Predicate A, Predicate B> constexpr or_t<A, B> operator||(A a, B b) { return {a, b}; }
+template <Predicate A> constexpr not_t<A> operator!(A a) { return {a}; }
+
+} // namespace irforge::pattern
+// ---- end irforge/pattern/predicates.hpp ----
+
+namespace irforge::pattern {
+
+// ---- captures as types ------------------------------------------------------------
+
+enum class capture_kind { op, value, constant };
+
+/// One named capture: its name, kind and (for op captures) op type.
+template <fixed_string Name, capture_kind Kind, class Op = void> struct capture_decl {
+  static constexpr auto name = Name;
+  static constexpr capture_kind kind = Kind;
+  using op_type = Op;
+};
+
+template <class... Ts> struct type_list {
+  static constexpr std::size_t size = sizeof...(Ts);
+};
+
+namespace detail {
+template <class... Ls> struct concat;
+template <> struct concat<> {
+  using type = type_list<>;
+};
+template <class... A> struct concat<type_list<A...>> {
+  using type = type_list<A...>;
+};
+template <class... A, class... B, class... Rest> struct concat<type_list<A...>, type_list<B...>, Rest...> {
+  using type = typename concat<type_list<A..., B...>, Rest...>::type;
+};
+template <class... Ls> using concat_t = typename concat<Ls...>::type;
+
+template <fixed_string Name, capture_kind Kind, class Op>
+using capture_if_named = std::conditional_t<Name.empty(), type_list<>, type_list<capture_decl<Name, Kind, Op>>>;
+
+/// Index of the capture called Name in a list, or -1.
+template <fixed_string Name, class List> struct index_of;
+template <fixed_string Name, class... Cs> struct index_of<Name, type_list<Cs...>> {
+  static constexpr std::ptrdiff_t value = [] {
+    std::ptrdiff_t i = 0, found = -1;
+    ((Cs::name.equals(Name) && found < 0 ? (found = i, ++i) : ++i), ...);
+    return found;
+  }();
+};
+
+/// Number of captures in a list that carry the same name as another one.
+template <class List> struct duplicate_count;
+template <class... Cs> struct duplicate_count<type_list<Cs...>> {
+  static constexpr std::size_t value = [] {
+    constexpr std::string_view names[] = {std::string_view(), Cs::name.view()...};
+    std::size_t dups = 0;
+    for (std::size_t i = 1; i < sizeof...(Cs) + 1; ++i)
+      for (std::size_t j = i + 1; j < sizeof...(Cs) + 1; ++j)
+        if (names[i] == names[j]) ++dups;
+    return dups;
+  }();
+};
+
+/// Captures of alternatives: the same name may appear in several branches
+/// and is kept once. Op captures of different op types under one name become
+/// an op capture of no single type (get<> then gives the tensor).
+template <class Acc, class... Cs> struct unique_captures {
+  using type = Acc;
+};
+template <class... Acc, class C, class... Rest> struct unique_captures<type_list<Acc...>, C, Rest...> {
+  static constexpr bool present = ((Acc::name.equals(C::name)) || ...);
+  static constexpr bool conflicting = ((Acc::name.equals(C::name) && Acc::kind != C::kind) || ...);
+  static_assert(!conflicting, "irforge::pattern::alt: two alternatives capture the same name with different kinds");
+  template <class A>
+  using merged = std::conditional_t<A::name.equals(C::name) && !std::is_same_v<typename A::op_type, typename C::op_type>,
+                                    capture_decl<A::name, A::kind, void>, A>;
+  using type = typename unique_captures<std::conditional_t<present, type_list<merged<Acc>...>, type_list<Acc..., C>>,
+                                        Rest...>::type;
+};
+template <class List> struct unique_of;
+template <class... Cs> struct unique_of<type_list<Cs...>> {
+  using type = typename unique_captures<type_list<>, Cs...>::type;
+};
+
+template <class P>
+concept pattern_node = requires { typename P::captures; };
+
+template <class Op, std::size_t Given> constexpr bool arity_ok() {
+  if constexpr (requires { Op::inputs.min; }) return Given >= Op::inputs.min && Given <= Op::inputs.max;
+  else return true; // not a layer at all: the Layer check reports that
+}
+template <class Op, std::size_t Given> struct op_arity_check {
+  static constexpr bool ok = arity_ok<Op, Given>();
+  static_assert(ok, "irforge::pattern::op<T>(inputs...): the number of input patterns is not one that T accepts "
+                    "(see T::inputs; the instantiation shows T and the number given)");
+};
+} // namespace detail
+
+// ---- nodes of the pattern AST -------------------------------------------------------
+
+/// Any tensor.
+template <fixed_string Name, class... Preds> struct any_pattern {
+  std::tuple<Preds...> predicates{};
+  using captures = detail::capture_if_named<Name, capture_kind::value, void>;
+  static constexpr auto name = Name;
+  template <Predicate... P> constexpr any_pattern<Name, Preds..., P...> where(P... p) const {
+    return {std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  }
+};
+
+/// A tensor whose value is known at conversion time.
+template <fixed_string Name, class... Preds> struct constant_pattern {
+  std::tuple<Preds...> predicates{};
+  using captures = detail::capture_if_named<Name, capture_kind::constant, void>;
+  static constexpr auto name = Name;
+  template <Predicate... P> constexpr constant_pattern<Name, Preds..., P...> where(P... p) const {
+    return {std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  }
+};
+
+/// An output of an op of type Op whose inputs match Children.
+template <class Op, fixed_string Name, bool Optional, bool Commutative, class Children, class... Preds> struct op_pattern;
+template <class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
+struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...> {
+  std::tuple<Children...> children;
+  std::tuple<Preds...> predicates{};
+  using op_type = Op;
+  using captures = detail::concat_t<detail::capture_if_named<Name, capture_kind::op, Op>, typename Children::captures...>;
+  static constexpr auto name = Name;
+  static constexpr bool optional = Optional;
+  static constexpr bool commutative_inputs = Commutative;
+
+  template <Predicate... P>
+  constexpr op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds..., P...> where(P... p) const {
+    return {children, std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  }
+  /// A two-input op matches with its inputs in either order (Add(x, c) and Add(c, x)).
+  constexpr op_pattern<Op, Name, Optional, true, std::tuple<Children...>, Preds...> commutative() const {
+    static_assert(sizeof...(Children) == 2, "irforge::pattern::op<T>(a, b).commutative(): only for two input patterns");
+    return {children, predicates};
+  }
+};
+
+/// Alternatives: the first one that matches.
+template <class Alternatives, class... Preds> struct alt_pattern;
+template <class... Alternatives, class... Preds> struct alt_pattern<std::tuple<Alternatives...>, Preds...> {
+  std::tuple<Alternatives...> alternatives;
+  std::tuple<Preds...> predicates{};
+  using captures = typename detail::unique_of<detail::concat_t<typename Alternatives::captures...>>::type;
+  template <Predicate... P> constexpr alt_pattern<std::tuple<Alternatives...>, Preds..., P...> where(P... p) const {
+    return {alternatives, std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  }
+};
+
+// ---- builders --------------------------------------------------------------------------
+
+template <class Op, fixed_string Name, bool Optional> struct op_builder {
+  static_assert(Layer<Op>, "irforge::pattern::op<T>: T is not a layer type (static_assert(irforge::check_layer<T>()) "
+                           "says what it lacks)");
+  template <detail::pattern_node... C> constexpr auto operator()(C... children) const {
+    [[maybe_unused]] constexpr bool arity_checked = detail::op_arity_check<Op, sizeof...(C)>::ok; // asserts inside
+    return op_pattern<Op, Name, Optional, false, std::tuple<C...>>{std::tuple<C...>(children...)};
+  }
+};
+
+/// op<T, "name">(inputs...): the tensor comes out of a T whose inputs match.
+template <class Op, fixed_string Name = ""> inline constexpr op_builder<Op, Name, false> op{};
+/// maybe<T, "name">(inner, others...): T(inner, others...) when the producer
+/// is a T that matches, else the tensor matches `inner` itself.
+template <class Op, fixed_string Name = ""> inline constexpr op_builder<Op, Name, true> maybe{};
+/// any<"name">: any tensor.
+template <fixed_string Name = ""> inline constexpr any_pattern<Name> any{};
+/// _: any tensor, not captured.
+inline constexpr any_pattern<""> _{};
+/// constant<"name">: a tensor with a known value.
+template <fixed_string Name = ""> inline constexpr constant_pattern<Name> constant{};
+/// alt(p1, p2, ...): the first alternative that matches.
+template <detail::pattern_node... P> constexpr alt_pattern<std::tuple<P...>> alt(P... p) {
+  static_assert(sizeof...(P) >= 2, "irforge::pattern::alt: give at least two alternatives");
+  return {std::tuple<P...>(p...)};
+}
+
+template <class P> struct is_op_pattern : std::false_type {};
+template <class Op, fixed_string Name, bool O, bool C, class Ch, class... Pr>
+struct is_op_pattern<op_pattern<Op, Name, O, C, Ch, Pr...>> : std::bool_constant<!O> {};
+
+/// A pattern a rule can be rooted at: an op pattern (not maybe<>).
+template <class P>
+concept Pattern = detail::pattern_node<P> && is_op_pattern<P>::value;
+
+} // namespace irforge::pattern
+// ---- end irforge/pattern/pattern.hpp ----
+
+namespace irforge::pattern {
+
+namespace detail {
+template <class L> struct tuple_of;
+template <class... Cs> struct tuple_of<type_list<Cs...>> {
+  using type = std::tuple<Cs...>;
+};
+} // namespace detail
+
+template <class Captures> struct capture_state {
+  std::array<output_ref, Captures::size> refs{};
+  std::array<bool, Captures::size> present{};
+};
+
+/// The result of a successful match.
+template <Pattern P> class match {
+public:
+  using captures = typename P::captures;
+  static_assert(detail::duplicate_count<captures>::value == 0,
+                "irforge::pattern: two captures of the pattern have the same name");
+
+  match(graph& g, node_id root, capture_state<captures> state) : g_(&g), root_(root), state_(state) {}
+
+  /// Position of capture Name (a compile error when the pattern has none).
+  template <fixed_string Name> static constexpr std::size_t index() {
+    constexpr auto i = detail::index_of<Name, captures>::value;
+    static_assert(i >= 0, "irforge::pattern::match: the pattern has no capture with this name (check the spelling "
+                          "against the names given to op<T, \"name\">, any<\"name\"> and constant<\"name\">)");
+    return static_cast<std::size_t>(i);
+  }
+  template <fixed_string Name>
+  using capture_t = std::tuple_element_t<index<Name>(), typename detail::tuple_of<captures>::type>;
+
+  /// The capture: an op capture gives the op (T&), others the tensor (output_ref).
+  template <fixed_string Name> decltype(auto) get() const {
+    using C = capture_t<Name>;
+    const output_ref r = out<Name>();
+    if constexpr (C::kind == capture_kind::op && !std::is_void_v<typename C::op_type>)
+      return g_->node(r.node).op.template get<typename C::op_type>();
+    else return r; // a value, a constant, or an op of one of several types
+  }
+  /// The tensor a capture stands for.
+  template <fixed_string Name> [[nodiscard]] output_ref out() const {
+    constexpr std::size_t i = index<Name>();
+    if (!state_.present[i]) throw error("capture '" + std::string(Name.view()) + "' is absent from this match");
+    return state_.refs[i];
+  }
+  /// The node that produces a capture.
+  template <fixed_string Name> [[nodiscard]] node_id node() const { return out<Name>().node; }
+  /// The known value of a constant capture.
+  template <fixed_string Name> [[nodiscard]] const tensor& value() const {
+    static_assert(capture_t<Name>::kind == capture_kind::constant,
+                  "irforge::pattern::match::value<Name>(): only constant<\"name\"> captures have a value");
+    return *g_->info(out<Name>()).value;
+  }
+  /// False when the capture sits in a maybe<> or alt() branch that did not match.
+  template <fixed_string Name> [[nodiscard]] bool has() const { return state_.present[index<Name>()]; }
+
+  [[nodiscard]] node_id root() const { return root_; }
+  [[nodiscard]] graph& g() const { return *g_; }
+
+private:
+  graph* g_;
+  node_id root_;
+  capture_state<captures> state_;
+};
+
+// Free accessors: inside a generic rewrite `[](const auto& m, graph& g)` they
+// read `get<"conv">(m)` instead of `m.template get<"conv">()`.
+template <fixed_string Name, class M> decltype(auto) get(const M& m) { return m.template get<Name>(); }
+template <fixed_string Name, class M> output_ref out(const M& m) { return m.template out<Name>(); }
+template <fixed_string Name, class M> node_id node(const M& m) { return m.template node<Name>(); }
+template <fixed_string Name, class M> const tensor& value(const M& m) { return m.template value<Name>(); }
+template <fixed_string Name, class M> bool has(const M& m) { return m.template has<Name>(); }
+
+namespace detail {
+
+// The overloads call each other: all are declared before any is defined.
+template <class Captures, fixed_string Name, class... Preds>
+bool match_node(const any_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
+template <class Captures, fixed_string Name, class... Preds>
+bool match_node(const constant_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
+template <class Captures, class... Alts, class... Preds>
+bool match_node(const alt_pattern<std::tuple<Alts...>, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
+template <class Captures, class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
+bool match_node(const op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...>& p, const graph& g,
+                output_ref r, capture_state<Captures>& s);
+
+template <class Tuple> bool predicates_hold(const Tuple& preds, const graph& g, output_ref r) {
+  return std::apply([&](const auto&... p) { return (p(g, r) && ...); }, preds);
+}
+
+template <class Captures, fixed_string Name> void store(capture_state<Captures>& s, output_ref r) {
+  if constexpr (!Name.empty()) {
+    constexpr auto i = index_of<Name, Captures>::value;
+    s.refs[static_cast<std::size_t>(i)] = r;
+    s.present[static_cast<std::size_t>(i)] = true;
+  }
+}
+
+template <class Captures, fixed_string Name, class... Preds>
+bool match_node(const any_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
+  if (!predicates_hold(p.predicates, g, r)) return false;
+  store<Captures, Name>(s, r);
+  return true;
+}
+
+template <class Captures, fixed_string Name, class... Preds>
+bool match_node(const constant_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
+  if (g.info(r).value == nullptr || !predicates_hold(p.predicates, g, r)) return false;
+  store<Captures, Name>(s, r);
+  return true;
+}
+
+template <class Captures, class... Alts, class... Preds>
+bool match_node(const alt_pattern<std::tuple<Alts...>, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
+  if (!predicates_hold(p.predicates, g, r)) return false;
+  bool ok = false;
+  std::apply(
+      [&](const auto&... alternative) {
+        ((ok = ok || [&] {
+           capture_state<Captures> trial = s;
+           if (!match_node<Captures>(alternative, g, r, trial)) return false;
+           s = trial;
+           return true;
+         }()),
+         ...);
+      },
+      p.alternatives);
+  return ok;
+}
+
+template <class Captures, class Children, std::size_t... I>
+bool match_inputs(const Children& children, const graph& g, const node_data& n, capture_state<Captures>& s,
+                  std::index_sequence<I...>, bool swap) {
+  constexpr std::size_t count = sizeof...(I);
+  return (match_node<Captures>(std::get<I>(children), g, n.inputs[swap && count == 2 ? 1 - I : I], s) && ...);
+}
+
+template <class Captures, class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
+bool match_node(const op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...>& p, const graph& g,
+                output_ref r, capture_state<Captures>& s) {
+  const node_data& n = g.node(r.node);
+  auto as_inner = [&] {
+    if constexpr (Optional) return match_node<Captures>(std::get<0>(p.children), g, r, s);
+    else return false;
+  };
+  if (!n.op.is<Op>() || n.inputs.size() != sizeof...(Children) || !predicates_hold(p.predicates, g, r))
+    return as_inner();
+  for (bool swap : {false, true}) {
+    if (swap && !Commutative) break;
+    capture_state<Captures> trial = s;
+    if (match_inputs<Captures>(p.children, g, n, trial, std::index_sequence_for<Children...>{}, swap)) {
+      store<Captures, Name>(trial, r);
+      s = trial;
+      return true;
+    }
+  }
+  return as_inner();
+}
+
+} // namespace detail
+
+/// Matches `p` at output 0 of node `n`.
+template <Pattern P> std::optional<match<P>> match_at(const P& p, graph& g, node_id n) {
+  capture_state<typename P::captures> state;
+  if (!detail::match_node<typename P::captures>(p, g, output_ref{n, 0}, state)) return std::nullopt;
+  return match<P>(g, n, state);
+}
+
+} // namespace irforge::pattern
+// ---- end irforge/pattern/match.hpp ----
+
+namespace irforge {
+
+template <fixed_string Name, pattern::Pattern P, class Rewrite> struct rule_t {
+  P pattern;
+  Rewrite rewrite;
+  static constexpr std::string_view name = Name.view();
+  static constexpr auto fixed_name = Name;
+  using root_op = typename P::op_type;
+  using match_type = pattern::match<P>;
+};
+
+/// A rule named Name: when `pattern` matches at a node, `rewrite(match, graph)` runs.
+template <fixed_string Name, class P, class Rewrite> constexpr auto rule(P pattern, Rewrite rewrite) {
+  static_assert(pattern::Pattern<P>, "irforge::rule: the pattern must be rooted at an op: op<T, \"name\">(inputs...)");
+  static_assert(!Name.empty(), "irforge::rule<\"Name\">: give the rule a name (reports and --disable use it)");
+  static_assert(std::is_invocable_r_v<bool, Rewrite&, const pattern::match<P>&, graph&>,
+                "irforge::rule: the rewrite must be callable as bool(const auto& match, irforge::graph& g)");
+  return rule_t<Name, P, Rewrite>{pattern, rewrite};
+}
+
+template <class R> struct is_rule : std::false_type {};
+template <fixed_string N, class P, class F> struct is_rule<rule_t<N, P, F>> : std::true_type {};
+
+/// A rule made with irforge::rule<"Name">(pattern, rewrite).
+template <class R>
+concept Rule = is_rule<R>::value;
+
+} // namespace irforge
+// ---- end irforge/passes/rule.hpp ----
+
+namespace irforge {
+
+namespace passes {
+/// Options for running a pipeline.
+struct run_options {
+  /// Names of passes or rules to skip (e.g. from --disable_fusing or a list on the command line).
+  std::vector<std::string> disabled;
+  [[nodiscard]] bool is_disabled(std::string_view name) const {
+    for (const auto& d : disabled)
+      if (d == name) return true;
+    return false;
+  }
+};
+
+/// Removes `id` if nothing consumes it (Results and Parameters stay), and then
+/// its producers that became unused, recursively. Returns how many went.
+inline std::size_t remove_if_unused(graph& g, node_id id) {
+  std::size_t removed = 0;
+  std::vector<node_id> stack{id};
+  while (!stack.empty()) {
+    const node_id n = stack.back();
+    stack.pop_back();
+    if (!g.alive(n) || g.consumer_count(n) != 0) continue;
+    const auto type = g.node(n).op.type_name();
+    if (type == "Result" || type == "Parameter") continue;
+    std::vector<node_id> producers;
+    for (const auto& in : g.node(n).inputs) producers.push_back(in.node);
+    g.remove(n);
+    ++removed;
+    stack.insert(stack.end(), producers.begin(), producers.end());
+  }
+  return removed;
+}
+} // namespace passes
+
+/// A pass of rules applied greedily to a fixed point.
+template <fixed_string Name, Rule... Rules> struct rewrite_pass {
+  std::tuple<Rules...> rules;
+  static constexpr std::string_view name = Name.view();
+
+  passes::pass_report run(graph& g, const passes::run_options& options = {}) const {
+    passes::pass_report report;
+    report.name = std::string(name);
+    std::array<std::size_t, sizeof...(Rules)> fired{};
+    std::array<bool, sizeof...(Rules)> enabled{};
+    {
+      std::size_t i = 0;
+      std::apply([&](const auto&... r) { ((enabled[i++] = !options.is_disabled(r.name)), ...); }, rules);
+    }
+    std::vector<char> queued(g.id_bound(), 0);
+    std::deque<node_id> work;
+    auto push = [&](node_id id) {
+      if (id >= queued.size()) queued.resize(id + 1, 0);
+      if (!queued[id] && g.alive(id)) {
+        queued[id] = 1;
+        work.push_back(id);
+      }
+    };
+    for (node_id id : g.topological_order()) push(id);
+
+    while (!work.empty()) {
+      const node_id id = work.front();
+      work.pop_front();
+      queued[id] = 0;
+      if (!g.alive(id)) continue;
+      const void* key = g.node(id).op.info().key;
+      std::size_t index = 0;
+      bool done = false;
+      std::apply(
+          [&](const auto&... r) {
+            (try_rule(r, index++, key, id, g, fired, enabled, done, push), ...);
+          },
+          rules);
+    }
+    std::size_t i = 0;
+    std::apply([&](const auto&... r) { ((report.rules.emplace_back(std::string(r.name), fired[i++])), ...); }, rules);
+    for (auto f : fired) report.changes += f;
+    return report;
+  }
+
+private:
+  template <class R, class Push>
+  static void try_rule(const R& r, std::size_t index, const void* key, node_id id, graph& g,
+                       std::array<std::size_t, sizeof...(Rules)>& fired, const std::array<bool, sizeof...(Rules)>& enabled,
+                       bool& done, Push& push) {
+    using root = typename R::root_op;
+    if (done || !enabled[index] || key != irforge::detail::type_key<root>()) return;
+    auto m = pattern::match_at(r.pattern, g, id);
+    if (!m) return;
+    // The neighbourhood before the rewrite: what may match differently after it.
+    std::vector<node_id> around;
+    for (const auto& in : g.node(id).inputs) around.push_back(in.node);
+    for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
+      for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
+    const std::size_t bound = g.id_bound();
+    if (!r.rewrite(*m, g)) return;
+    ++fired[index];
+    done = true;
+    // New nodes, their consumers, and the old neighbourhood get another look;
+    // nodes the rewrite left unused are removed right away.
+    for (std::size_t n = bound; n < g.id_bound(); ++n)
+      if (g.alive(static_cast<node_id>(n))) {
+        push(static_cast<node_id>(n));
+        for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
+          for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
+      }
+    passes::remove_if_unused(g, id);
+    for (node_id n : around) {
+      if (g.alive(n)) passes::remove_if_unused(g, n);
+      push(n);
+    }
+    push(id);
+  }
+};
+
+/// rewrite<"Name">(rules...): one pass applying the rules to a fixed point.
+template <fixed_string Name, Rule... R> constexpr rewrite_pass<Name, R...> rewrite(R... rules) { return {{rules...}}; }
+
+/// A pass written as a function `std::size_t(graph&)` returning how many changes it made.
+template <fixed_string Name, class F> struct function_pass {
+  F fn;
+  static constexpr std::string_view name = Name.view();
+  passes::pass_report run(graph& g, const passes::run_options& = {}) const {
+    passes::pass_report report;
+    report.name = std::string(name);
+    report.changes = fn(g);
+    return report;
+  }
+};
+template <fixed_string Name, class F> constexpr function_pass<Name, F> make_pass(F fn) {
+  static_assert(std::is_invocable_r_v<std::size_t, F&, graph&>,
+                "irforge::make_pass<\"Name\">(f): f must be callable as std::size_t(irforge::graph&), "
+                "returning the number of changes it made");
+  return {fn};
+}
+
+/// A pass: a name and run(graph&, const run_options&) giving a pass_report.
+template <class P>
+concept Pass = requires(const P& p, graph& g, const passes::run_options& o) {
+  { P::name } -> std::convertible_to<std::string_view>;
+  { p.run(g, o) } -> std::same_as<passes::pass_report>;
+};
+
+template <class... Ps> struct pipeline_t;
+
+namespace detail {
+template <class T> struct is_pipeline : std::false_type {};
+template <class... Ps> struct is_pipeline<pipeline_t<Ps...>> : std::true_type {};
+
+/// A pipeline item as a tuple of passes: a pass, a rule (a pass of its own), or a pipeline (flattened).
+template <class T> constexpr auto as_passes(const T& item) {
+  if constexpr (is_pipeline<T>::value) return item.passes;
+  else if constexpr (Rule<T>) return std::tuple<rewrite_pass<T::fixed_name, T>>{{item}};
+  else {
+    static_assert(Pass<T>, "irforge::pipeline(items...): each item must be a pass, a rule or a pipeline");
+    return std::tuple<T>{item};
+  }
+}
+} // namespace detail
+
+/// Passes run in order; any can be switched off by name at run time.
+template <class... Ps> struct pipeline_t {
+  std::tuple<Ps...> passes;
+
+  passes::pipeline_report run(graph& g, const passes::run_options& options = {}) const {
+    passes::pipeline_report report;
+    std::apply([&](const auto&... p) { (run_one(p, g, options, report), ...); }, passes);
+    return report;
+  }
+
+private:
+  template <class P>
+  static void run_one(const P& p, graph& g, const passes::run_options& options, passes::pipeline_report& report) {
+    if (options.is_disabled(P::name)) {
+      passes::pass_report skipped;
+      skipped.name = std::string(P::name);
+      skipped.skipped = true;
+      report.passes.push_back(std::move(skipped));
+      return;
+    }
+    const auto start = std::chrono::steady_clock::now();
+    const std::size_t before = g.size();
+    passes::pass_report r = p.run(g, options);
+    r.nodes_before = before;
+    r.nodes_after = g.size();
+    r.milliseconds = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    report.passes.push_back(std::move(r));
+  }
+};
+
+/// pipeline(items...): passes, rules and pipelines, in order.
+template <class... Items> constexpr auto pipeline(Items... items) {
+  auto all = std::tuple_cat(detail::as_passes(items)...);
+  return std::apply([](auto... p) { return pipeline_t<decltype(p)...>{{p...}}; }, all);
+}
+
+} // namespace irforge
+// ---- end irforge/passes/pipeline.hpp ----
 
 namespace irforge::passes {
 
@@ -6430,6 +7287,10 @@ inline std::size_t eliminate_dead_code(graph& g) {
   return removed;
 }
 
+/// Dead-code elimination as a pass.
+inline constexpr auto dead_code_elimination =
+    make_pass<"DeadCodeElimination">([](graph& g) -> std::size_t { return eliminate_dead_code(g); });
+
 } // namespace irforge::passes
 // ---- end irforge/passes/dead_code_elimination.hpp ----
 
@@ -6449,6 +7310,7 @@ inline std::size_t eliminate_dead_code(graph& g) {
 // node it came from (rt_info fused_names); every tensor keeps its ONNX name.
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <queue>
@@ -8518,6 +9380,17 @@ private:
 
 namespace irforge::onnx {
 
+/// What to do with an op the mapping table does not know.
+struct custom_op_policy {
+  /// false: the conversion fails with the list of unsupported ops (the default).
+  /// true: the op passes through as a custom IR layer (a generic_op) with its
+  /// ONNX attributes, its domain as the IR version, and outputs from `infer`.
+  bool passthrough = false;
+  /// Output types and shapes of a passed-through op; by default every output
+  /// has the type and shape of input 0.
+  std::function<std::vector<irforge::value_info>(const node&, const std::vector<irforge::value_info>& inputs)> infer;
+};
+
 /// ONNX op type (per domain) -> mapping. Users add their own with `add`.
 class mapping_table {
 public:
@@ -8558,7 +9431,8 @@ inline std::string node_display_name(const node& n, std::size_t index) {
 
 class graph_converter {
 public:
-  graph_converter(const model& m, const mapping_table& mappings) : m_(m), mappings_(mappings) {}
+  graph_converter(const model& m, const mapping_table& mappings, const custom_op_policy& custom)
+      : m_(m), mappings_(mappings), custom_(custom) {}
 
   graph run() {
     const graph_proto& gp = m_.graph;
@@ -8594,6 +9468,7 @@ public:
 
 private:
   void check_supported(const graph_proto& gp) const {
+    if (custom_.passthrough) return;
     unsupported_collector missing;
     for (std::size_t i = 0; i < gp.nodes.size(); ++i) {
       const node& n = gp.nodes[i];
@@ -8691,7 +9566,8 @@ private:
     node_context ctx(g, m_, n, std::move(inputs), opset, name, used_names_);
     std::vector<std::optional<output_ref>> outputs;
     try {
-      outputs = (*mappings_.find(n.domain, n.op_type))(ctx);
+      const mapping_fn* mapping = mappings_.find(n.domain, n.op_type);
+      outputs = mapping ? (*mapping)(ctx) : passthrough(ctx);
     } catch (error& e) {
       e.with_node(name, std::string(n.op_type)).with_file(m_.path);
       throw;
@@ -8711,8 +9587,52 @@ private:
     }
   }
 
+  /// An op without a mapping as a generic IR layer carrying its attributes.
+  mapping_result passthrough(node_context& ctx) const {
+    const node& n = ctx.proto();
+    ops::generic_op op;
+    op.type = std::string(n.op_type);
+    op.opset = n.domain.empty() ? std::string("extension") : std::string(n.domain);
+    for (const auto& a : n.attributes) {
+      std::string text;
+      switch (a.type) {
+      case attribute_type::int_: text = attr::format(a.i); break;
+      case attribute_type::float_: text = attr::format(a.f); break;
+      case attribute_type::string: text = std::string(a.s); break;
+      case attribute_type::ints: text = attr::format(a.ints); break;
+      case attribute_type::floats: text = attr::format(a.floats); break;
+      case attribute_type::strings: {
+        std::vector<std::string> v(a.strings.begin(), a.strings.end());
+        text = attr::format(v);
+        break;
+      }
+      default: ctx.fail("attribute '" + std::string(a.name) + "' of type " + to_string(a.type) +
+                        " cannot be passed through to a custom layer");
+      }
+      op.attributes.emplace_back(std::string(a.name), std::move(text));
+    }
+    std::vector<irforge::value_info> in;
+    std::vector<output_ref> refs;
+    for (std::size_t i = 0; i < ctx.input_count(); ++i) {
+      if (!ctx.has_input(i)) ctx.fail("a custom layer cannot have omitted inputs");
+      in.push_back(ctx.input_info(i));
+      refs.push_back(ctx.input(i));
+    }
+    if (custom_.infer) {
+      op.outputs = custom_.infer(n, in);
+    } else {
+      if (in.empty()) ctx.fail("a custom layer without inputs needs output shapes (custom_op_policy::infer)");
+      op.outputs.assign(n.outputs.size(), irforge::value_info{in[0].type, in[0].shape, nullptr});
+    }
+    const node_id id = ctx.add_node(std::move(op), refs);
+    mapping_result out;
+    for (std::uint32_t k = 0; k < ctx.g().node(id).outputs.size(); ++k) out.push_back(output_ref{id, k});
+    return out;
+  }
+
   const model& m_;
   const mapping_table& mappings_;
+  const custom_op_policy& custom_;
   std::unordered_map<std::string_view, const tensor_proto*> initializers_;
   std::unordered_map<std::string_view, std::optional<output_ref>> values_;
   std::unordered_set<std::string> used_names_;
@@ -8721,8 +9641,8 @@ private:
 } // namespace detail
 
 /// Converts a parsed ONNX model with the given mappings.
-inline graph convert(const model& m, const mapping_table& mappings) {
-  return detail::graph_converter(m, mappings).run();
+inline graph convert(const model& m, const mapping_table& mappings, const custom_op_policy& custom = {}) {
+  return detail::graph_converter(m, mappings, custom).run();
 }
 
 } // namespace irforge::onnx
@@ -9891,8 +10811,16 @@ inline outputs map_one_hot(node_context& ctx) {
   else depth = ctx.add(ops::Reshape(false), {ctx.add(ops::Convert(element_type::i64), {depth}, "depth_i64"),
                                              ctx.constant_i64({}, "scalar_shape")}, "depth");
   output_ref indices = ctx.input(0);
-  if (ctx.input_type(0) != element_type::i64 && ctx.input_type(0) != element_type::i32)
+  if (ctx.input_type(0) != element_type::i64)
     indices = ctx.add(ops::Convert(element_type::i64), {indices}, "indices");
+  // ONNX counts negative indices from the end (-1 is depth - 1); OneHot-1 gives
+  // all-off rows for them, so shift them first.
+  if (is_signed(ctx.input_type(0))) {
+    const auto zero = ctx.scalar_i64(0, "zero");
+    const auto negative = ctx.add(ops::Less{}, {indices, zero}, "negative");
+    const auto shifted = ctx.add(ops::Add{}, {indices, depth}, "shifted");
+    indices = ctx.add(ops::Select{}, {negative, shifted, indices}, "wrapped_indices");
+  }
   return one(ctx.add(ops::OneHot(ctx.attr_int("axis", -1)), {indices, depth, on, off}));
 }
 
@@ -9974,11 +10902,13 @@ namespace irforge::onnx {
 struct load_options {
   /// The op mappings to use (default: standard_mappings()).
   const mapping_table* mappings = nullptr;
+  /// Ops without a mapping: an error listing them (default) or custom layers.
+  custom_op_policy custom_ops = {};
 };
 
 /// Converts a parsed model; nodes no output needs are dropped.
 inline graph convert(const model& m, const load_options& options = {}) {
-  graph g = convert(m, options.mappings ? *options.mappings : standard_mappings());
+  graph g = convert(m, options.mappings ? *options.mappings : standard_mappings(), options.custom_ops);
   passes::eliminate_dead_code(g);
   return g;
 }
@@ -11328,31 +12258,6 @@ protected:
   }
 };
 
-/// 64-bit hash of a blob (for deduplication; equality is confirmed by memcmp).
-inline std::uint64_t blob_hash(std::span<const std::byte> b) {
-  std::uint64_t h = 0x9e3779b97f4a7c15ull ^ b.size();
-  const std::byte* p = b.data();
-  std::size_t n = b.size();
-  auto mix = [](std::uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdull;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ull;
-    x ^= x >> 33;
-    return x;
-  };
-  while (n >= 8) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    h = (h ^ mix(w)) * 0x100000001b3ull;
-    p += 8;
-    n -= 8;
-  }
-  std::uint64_t tail = 0;
-  if (n) std::memcpy(&tail, p, n);
-  return mix(h ^ mix(tail + n));
-}
-
 /// Collects unique blobs in order and hands each to a sink exactly once.
 class bin_builder {
 public:
@@ -11360,7 +12265,7 @@ public:
 
   /// Returns the offset of these bytes in the .bin, writing them if new.
   std::uint64_t add(std::span<const std::byte> bytes, bool& shared) {
-    const std::uint64_t h = blob_hash(bytes);
+    const std::uint64_t h = tensor::hash_bytes(bytes);
     auto [first, last] = index_.equal_range(h);
     for (auto it = first; it != last; ++it) {
       const auto& known = it->second;
@@ -11733,18 +12638,35 @@ inline write_stats save(const graph& g, const std::string& stem, const write_opt
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include <sys/resource.h>
+#include <unistd.h>
+
+// ---- begin irforge/cli/evaluate_commands.hpp ----
+// irforge — the `run` and `verify` commands: evaluate an IR, and prove that a
+// conversion keeps the model's outputs.
+
+#include <cstdio>
+#include <filesystem>
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
 
 // ---- begin irforge/cli/options.hpp ----
 // irforge — command-line options, with Model Optimizer's flag names.
 //
+//   irforge [convert] --input_model M [--output_dir D] [--model_name N] ...   convert to IR
+//   irforge run MODEL.xml --input in.npy [...] [--output_dir D]               evaluate an IR
+//   irforge verify --input_model M [--input in.npy ...] [--seed N]            prove a conversion
+//
 // `--flag value` and `--flag=value` both work, as do MO's short aliases
-// (-m/-w, -o, -n, -b, -s, -ms, -d). An unknown flag is an error that names it,
-// like argparse's "unrecognized arguments".
+// (-m/-w, -o, -n). An unknown flag is an error that names it, like argparse's
+// "unrecognized arguments".
 
 #include <cstdint>
 #include <map>
@@ -11756,7 +12678,10 @@ inline write_stats save(const graph& g, const std::string& stem, const write_opt
 
 namespace irforge::cli {
 
+enum class command { convert, run, verify };
+
 struct options {
+  cli::command command = command::convert;
   std::string input_model;
   std::string output_dir = ".";
   std::string model_name;
@@ -11765,8 +12690,22 @@ struct options {
   bool silent = false;
   bool help = false;
   bool version = false;
-  /// Flags whose values other issues give meaning to are kept as given.
-  std::map<std::string, std::string> extra;
+  /// run/verify: input data files (.npy or ONNX .pb), "path" or "name=path".
+  std::vector<std::string> inputs;
+  /// verify: seed of the random inputs made for inputs not given.
+  std::uint64_t seed = 1;
+  /// verify: tolerance (NumPy allclose: |a - e| <= atol + rtol * |e|).
+  double rtol = 1e-5, atol = 1e-6;
+  /// Passes or rules to skip (--disable_passes a,b), and MO's --disable_fusing.
+  std::vector<std::string> disabled_passes;
+  bool disable_fusing = false;
+  /// --report FILE.json, --dot FILE.dot
+  std::string report_path, dot_path;
+  /// Weight compression: --data_type FP16 / --compress_to_fp16, --compress_weights int8|int8_asym.
+  bool compress_to_fp16 = false;
+  std::string compress_weights;
+  /// Ops without an ONNX mapping become custom layers instead of an error.
+  bool passthrough_unknown_ops = false;
   /// Options the user set, in the order given (for the IR's conversion_parameters).
   std::vector<std::pair<std::string, std::string>> given;
 };
@@ -11776,29 +12715,69 @@ struct flag {
   std::string_view name;
   std::vector<std::string_view> aliases;
   bool takes_value;
+  std::vector<command> commands; ///< where the flag is accepted
   std::string_view help;
 };
 
 inline const std::vector<flag>& flags() {
+  using c = command;
   static const std::vector<flag> list = {
-      {"input_model", {"-m", "-w"}, true, "Model file: .onnx (ONNX)"},
-      {"output_dir", {"-o"}, true, "Directory for the IR files (created if missing; default: current directory)"},
-      {"model_name", {"-n"}, true, "Name of the IR files and of the <net> (default: the input file's stem)"},
-      {"framework", {}, true, "onnx (default: from the input file's extension)"},
-      {"log_level", {}, true, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
-      {"silent", {}, false, "Print errors only"},
-      {"version", {}, false, "Print the version and exit"},
-      {"help", {"-h"}, false, "Show this help and exit"},
+      {"input_model", {"-m", "-w"}, true, {c::convert, c::run, c::verify}, "Model file: .onnx (ONNX); for run: an IR .xml"},
+      {"output_dir", {"-o"}, true, {c::convert, c::run}, "Directory for the results (created if missing; default: .)"},
+      {"model_name", {"-n"}, true, {c::convert}, "Name of the IR files and of the <net> (default: the input file's stem)"},
+      {"framework", {}, true, {c::convert, c::verify}, "onnx (default: from the input file's extension)"},
+      {"input", {}, true, {c::run, c::verify}, "Input data, .npy or ONNX TensorProto .pb: PATH or NAME=PATH; repeatable"},
+      {"seed", {}, true, {c::verify}, "Seed of the random inputs made for inputs not given (default 1)"},
+      {"rtol", {}, true, {c::verify}, "Relative tolerance (default 1e-5)"},
+      {"atol", {}, true, {c::verify}, "Absolute tolerance (default 1e-6)"},
+      {"data_type", {}, true, {c::convert}, "FP32 (default) or FP16 (= --compress_to_fp16); also float/half"},
+      {"compress_to_fp16", {}, false, {c::convert},
+       "Store float weights as f16 (Const f16 -> Convert f32); --compress_to_fp16=False turns it off"},
+      {"compress_weights", {}, true, {c::convert},
+       "int8 (symmetric, per output channel) or int8_asym (u8 with zero point): Convolution and MatMul weights"},
+      {"disable_fusing", {}, false, {c::convert, c::verify}, "Skip the fusion passes (LinearFusion ...)"},
+      {"disable_passes", {}, true, {c::convert, c::verify}, "Comma-separated names of passes or rules to skip"},
+      {"passthrough_unknown_ops", {}, false, {c::convert, c::verify},
+       "Write ops the frontend does not know as custom layers (output shape = input 0's) instead of failing"},
+      {"report", {}, true, {c::convert}, "Write what the conversion did as JSON (passes, sizes, fused and removed layers)"},
+      {"dot", {}, true, {c::convert}, "Write the converted graph for Graphviz"},
+      {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
+      {"silent", {}, false, {c::convert, c::run, c::verify}, "Print errors only"},
+      {"version", {}, false, {c::convert}, "Print the version and exit"},
+      {"help", {"-h"}, false, {c::convert, c::run, c::verify}, "Show this help and exit"},
   };
   return list;
 }
+
+inline bool accepted(const flag& f, command c) {
+  for (auto x : f.commands)
+    if (x == c) return true;
+  return false;
+}
 } // namespace detail
 
-inline std::string usage() {
-  std::string s =
-      "usage: irforge --input_model MODEL [--output_dir DIR] [--model_name NAME] [options]\n\n"
-      "Converts a trained model into OpenVINO IR v11 (NAME.xml + NAME.bin).\n\noptions:\n";
+inline std::string usage(command c = command::convert) {
+  std::string s;
+  switch (c) {
+  case command::convert:
+    s = "usage: irforge --input_model MODEL [--output_dir DIR] [--model_name NAME] [options]\n"
+        "       irforge run MODEL.xml --input DATA [...] [--output_dir DIR]\n"
+        "       irforge verify --input_model MODEL [--input DATA ...] [--seed N]\n\n"
+        "Converts a trained model into OpenVINO IR v11 (NAME.xml + NAME.bin).\n\noptions:\n";
+    break;
+  case command::run:
+    s = "usage: irforge run MODEL.xml --input DATA [...] [--output_dir DIR]\n\n"
+        "Evaluates an IR on the reference evaluator and writes each output as OUTPUT_NAME.npy.\n\noptions:\n";
+    break;
+  case command::verify:
+    s = "usage: irforge verify --input_model MODEL [--input DATA ...] [--seed N] [--rtol R] [--atol A]\n\n"
+        "Converts MODEL, then evaluates the graph as imported, after optimization and after a write/read of the IR,\n"
+        "and reports the largest absolute and relative differences per output; exit code 1 past the tolerance.\n\n"
+        "options:\n";
+    break;
+  }
   for (const auto& f : detail::flags()) {
+    if (!detail::accepted(f, c)) continue;
     std::string left = "  --" + std::string(f.name);
     for (auto a : f.aliases) left += ", " + std::string(a);
     if (f.takes_value) left += " VALUE";
@@ -11812,8 +12791,17 @@ inline std::string usage() {
 /// Parses argv (without argv[0]). Errors name the offending flag.
 inline options parse_arguments(const std::vector<std::string>& args) {
   options o;
-  for (std::size_t i = 0; i < args.size(); ++i) {
+  std::size_t i = 0;
+  if (!args.empty() && (args[0] == "run" || args[0] == "verify" || args[0] == "convert")) {
+    o.command = args[0] == "run" ? command::run : args[0] == "verify" ? command::verify : command::convert;
+    i = 1;
+  }
+  for (; i < args.size(); ++i) {
     std::string arg = args[i];
+    if (!arg.starts_with("-") && o.command == command::run && o.input_model.empty()) {
+      o.input_model = arg; // `irforge run model.xml ...`
+      continue;
+    }
     std::optional<std::string> inline_value;
     if (arg.starts_with("--")) {
       if (const auto eq = arg.find('='); eq != std::string::npos) {
@@ -11827,37 +12815,5892 @@ inline options parse_arguments(const std::vector<std::string>& args) {
       for (auto a : f.aliases)
         if (arg == a) match = &f;
     }
-    if (match == nullptr) throw error("unrecognized arguments: " + args[i] + " (see --help)");
+    if (match == nullptr || !detail::accepted(*match, o.command))
+      throw error("unrecognized arguments: " + args[i] + " (see --help)");
     std::string value;
     if (match->takes_value) {
       if (inline_value) value = *inline_value;
       else if (i + 1 < args.size()) value = args[++i];
       else throw error("argument --" + std::string(match->name) + ": expected one argument");
-    } else if (inline_value) {
+    } else if (inline_value && match->name != "compress_to_fp16") {
       throw error("argument --" + std::string(match->name) + ": takes no value");
     }
     const std::string_view name = match->name;
+    auto number = [&](auto& target) {
+      try {
+        attr::parse(value, target);
+      } catch (const error&) {
+        throw error("argument --" + std::string(name) + ": invalid value '" + value + "'");
+      }
+    };
     if (name == "input_model") o.input_model = value;
     else if (name == "output_dir") o.output_dir = value;
     else if (name == "model_name") o.model_name = value;
     else if (name == "framework") o.framework = value;
     else if (name == "log_level") o.log_level = value;
+    else if (name == "input") o.inputs.push_back(value);
+    else if (name == "seed") {
+      std::int64_t s = 0;
+      number(s);
+      o.seed = static_cast<std::uint64_t>(s);
+    } else if (name == "rtol") number(o.rtol);
+    else if (name == "atol") number(o.atol);
     else if (name == "silent") o.silent = true;
+    else if (name == "disable_fusing") o.disable_fusing = true;
+    else if (name == "report") o.report_path = value;
+    else if (name == "dot") o.dot_path = value;
+    else if (name == "data_type") {
+      if (value == "FP16" || value == "half") o.compress_to_fp16 = true;
+      else if (value == "FP32" || value == "float") o.compress_to_fp16 = false;
+      else throw error("argument --data_type: invalid choice: '" + value + "' (choose from FP16, FP32, half, float)");
+    } else if (name == "compress_to_fp16") {
+      bool on = true;
+      if (inline_value) number(on);
+      o.compress_to_fp16 = on;
+    } else if (name == "compress_weights") {
+      if (value != "int8" && value != "int8_asym" && value != "int8_sym")
+        throw error("argument --compress_weights: invalid choice: '" + value + "' (choose from int8, int8_asym)");
+      o.compress_weights = value;
+    }
+    else if (name == "passthrough_unknown_ops") o.passthrough_unknown_ops = true;
+    else if (name == "disable_passes") {
+      for (auto item : attr::detail::split_list(value)) o.disabled_passes.emplace_back(item);
+    }
     else if (name == "version") o.version = true;
     else if (name == "help") o.help = true;
-    else o.extra[std::string(name)] = value;
     if (name != "help" && name != "version") o.given.emplace_back(std::string(name), match->takes_value ? value : "True");
   }
   static const char* levels[] = {"CRITICAL", "ERROR", "WARN", "WARNING", "INFO", "DEBUG", "NOTSET"};
   bool level_ok = false;
   for (const char* l : levels) level_ok = level_ok || o.log_level == l;
   if (!level_ok) throw error("argument --log_level: invalid choice: '" + o.log_level + "'");
-  if (!o.help && !o.version && o.input_model.empty()) throw error("the following arguments are required: --input_model");
+  if (!o.help && !o.version && o.input_model.empty())
+    throw error(o.command == command::run ? "the following arguments are required: MODEL.xml"
+                                          : "the following arguments are required: --input_model");
   return o;
 }
 
 } // namespace irforge::cli
 // ---- end irforge/cli/options.hpp ----
+// ---- begin irforge/io/npy.hpp ----
+// irforge — NumPy .npy files: read (zero-copy view of the mapped file) and write.
+//
+// Format: "\x93NUMPY", version (1.0, 2.0 or 3.0), a little-endian header
+// length (2 or 4 bytes), then a Python dict literal such as
+// {'descr': '<f4', 'fortran_order': False, 'shape': (1, 3, 224, 224), }
+// padded with spaces and a newline, then the raw C-order data.
+
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace irforge::io {
+
+namespace detail {
+struct npy_type {
+  std::string_view descr;
+  element_type type;
+};
+inline constexpr npy_type npy_types[] = {
+    {"f4", element_type::f32}, {"f8", element_type::f64}, {"f2", element_type::f16}, {"i1", element_type::i8},
+    {"i2", element_type::i16}, {"i4", element_type::i32}, {"i8", element_type::i64}, {"u1", element_type::u8},
+    {"u2", element_type::u16}, {"u4", element_type::u32}, {"u8", element_type::u64}, {"b1", element_type::boolean},
+};
+
+inline std::string_view npy_value(std::string_view header, std::string_view key, const std::string& file) {
+  const std::string quoted = "'" + std::string(key) + "'";
+  auto at = header.find(quoted);
+  if (at == std::string_view::npos) throw error("the .npy header has no " + quoted, in_file(file));
+  at = header.find(':', at + quoted.size());
+  if (at == std::string_view::npos) throw error("malformed .npy header", in_file(file));
+  return header.substr(at + 1);
+}
+} // namespace detail
+
+/// Parses a .npy image; the tensor views `bytes` and keeps `owner` alive.
+inline tensor parse_npy(std::span<const std::byte> bytes, std::shared_ptr<const void> owner, const std::string& file) {
+  auto fail = [&](const std::string& m) -> tensor { throw error(m, in_file(file)); };
+  if (bytes.size() < 10 || std::memcmp(bytes.data(), "\x93NUMPY", 6) != 0) return fail("not a .npy file (bad magic)");
+  const auto major = static_cast<unsigned>(bytes[6]);
+  std::size_t header_len = 0, header_start = 0;
+  if (major == 1) {
+    header_len = static_cast<std::size_t>(bytes[8]) | (static_cast<std::size_t>(bytes[9]) << 8);
+    header_start = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12) return fail("truncated .npy header");
+    for (int i = 3; i >= 0; --i) header_len = (header_len << 8) | static_cast<std::size_t>(bytes[8 + i]);
+    header_start = 12;
+  } else {
+    return fail(".npy version " + std::to_string(major) + " is not supported");
+  }
+  if (header_len > bytes.size() - header_start) return fail("the .npy header runs past the end of the file");
+  const std::string_view header(reinterpret_cast<const char*>(bytes.data()) + header_start, header_len);
+
+  // descr: '<f4', '|u1', '<i8' ...
+  auto descr = detail::npy_value(header, "descr", file);
+  const auto q1 = descr.find('\'');
+  const auto q2 = descr.find('\'', q1 + 1);
+  if (q1 == std::string_view::npos || q2 == std::string_view::npos) return fail("malformed .npy descr");
+  descr = descr.substr(q1 + 1, q2 - q1 - 1);
+  if (descr.size() < 3) return fail("unsupported .npy dtype '" + std::string(descr) + "'");
+  if (descr[0] == '>') return fail("big-endian .npy data (" + std::string(descr) + ") is not supported");
+  element_type type = element_type::dynamic;
+  for (const auto& t : detail::npy_types)
+    if (descr.substr(1) == t.descr) type = t.type;
+  if (type == element_type::dynamic) return fail("unsupported .npy dtype '" + std::string(descr) + "'");
+
+  const auto fortran = detail::npy_value(header, "fortran_order", file);
+  if (fortran.find("True") < fortran.find(',')) return fail("Fortran-ordered .npy arrays are not supported");
+
+  auto shape_text = detail::npy_value(header, "shape", file);
+  const auto open = shape_text.find('('), close = shape_text.find(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+    return fail("malformed .npy shape");
+  shape dims;
+  std::string_view inner = shape_text.substr(open + 1, close - open - 1);
+  while (!inner.empty()) {
+    const auto comma = inner.find(',');
+    std::string_view item = inner.substr(0, comma);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (!item.empty()) {
+      std::int64_t d = 0;
+      for (char c : item) {
+        if (c < '0' || c > '9' || d > (std::int64_t{1} << 50)) return fail("malformed .npy shape");
+        d = d * 10 + (c - '0');
+      }
+      dims.push_back(d);
+    }
+    if (comma == std::string_view::npos) break;
+    inner.remove_prefix(comma + 1);
+  }
+  const std::size_t data_start = header_start + header_len;
+  const std::uint64_t need = byte_size(type, element_count(dims));
+  if (bytes.size() - data_start != need)
+    return fail("the .npy data has " + std::to_string(bytes.size() - data_start) + " bytes, " + std::string(to_string(type)) +
+                partial_shape(dims).to_string() + " needs " + std::to_string(need));
+  return tensor::view(type, dims, bytes.subspan(data_start), std::move(owner));
+}
+
+/// Reads a .npy file (a view of the mapped file).
+inline tensor read_npy(const std::string& path) {
+  const auto file = mapped_file::open(path);
+  return parse_npy(file->bytes(), file, path);
+}
+
+/// The .npy image of a tensor (version 1.0, header padded to 64 bytes).
+inline std::vector<std::byte> serialize_npy(const tensor& t) {
+  std::string_view descr;
+  for (const auto& e : detail::npy_types)
+    if (e.type == t.type()) descr = e.descr;
+  if (descr.empty()) throw error("element type " + std::string(to_string(t.type())) + " has no .npy dtype");
+  std::string shape = "(";
+  for (std::size_t i = 0; i < t.dims().size(); ++i) {
+    shape += std::to_string(t.dims()[i]);
+    shape += (t.dims().size() == 1 || i + 1 < t.dims().size()) ? "," : "";
+    if (i + 1 < t.dims().size()) shape += " ";
+  }
+  shape += ")";
+  const char order = (descr == "u1" || descr == "i1" || descr == "b1") ? '|' : '<';
+  std::string header = "{'descr': '";
+  header += order;
+  header += descr;
+  header += "', 'fortran_order': False, 'shape': " + shape + ", }";
+  const std::size_t unpadded = 10 + header.size() + 1;
+  header.append((64 - unpadded % 64) % 64, ' ');
+  header += '\n';
+  std::vector<std::byte> out(10 + header.size() + t.bytes().size());
+  std::memcpy(out.data(), "\x93NUMPY\x01\x00", 8);
+  out[8] = static_cast<std::byte>(header.size() & 0xff);
+  out[9] = static_cast<std::byte>(header.size() >> 8);
+  std::memcpy(out.data() + 10, header.data(), header.size());
+  if (!t.bytes().empty()) std::memcpy(out.data() + 10 + header.size(), t.bytes().data(), t.bytes().size());
+  return out;
+}
+
+inline void write_npy(const std::string& path, const tensor& t) {
+  const auto bytes = serialize_npy(t);
+  const std::string tmp = path + ".tmp";
+  std::FILE* f = std::fopen(tmp.c_str(), "wb");
+  if (!f) throw error(std::string("cannot create file: ") + std::strerror(errno), in_file(path));
+  const bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
+  if (std::fclose(f) != 0 || !ok || std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw error("cannot write file", in_file(path));
+  }
+}
+
+} // namespace irforge::io
+// ---- end irforge/io/npy.hpp ----
+// ---- begin irforge/reference/compare.hpp ----
+// irforge — comparing tensors: the numbers behind "the same outputs".
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+
+namespace irforge::reference {
+
+struct comparison {
+  bool same_type = true;
+  bool same_shape = true;
+  double max_abs_error = 0;   ///< max |actual - expected|
+  double max_rel_error = 0;   ///< max |actual - expected| / |expected| over expected != 0
+  std::uint64_t mismatches = 0; ///< elements outside atol + rtol * |expected|
+  std::uint64_t first_mismatch = 0;
+  double first_actual = 0, first_expected = 0;
+
+  [[nodiscard]] bool ok() const { return same_type && same_shape && mismatches == 0; }
+  [[nodiscard]] std::string describe() const {
+    if (!same_type) return "element types differ";
+    if (!same_shape) return "shapes differ";
+    std::string s = "max abs error " + std::to_string(max_abs_error) + ", max rel error " + std::to_string(max_rel_error);
+    if (mismatches)
+      s += "; " + std::to_string(mismatches) + " elements out of tolerance, first at " + std::to_string(first_mismatch) +
+           ": " + std::to_string(first_actual) + " vs " + std::to_string(first_expected);
+    return s;
+  }
+};
+
+/// Element-wise comparison with NumPy's allclose rule |a - e| <= atol + rtol * |e|;
+/// NaN matches NaN, infinities must match exactly, integers and booleans exactly.
+inline comparison compare(const tensor& actual, const tensor& expected, double rtol = 1e-5, double atol = 1e-8) {
+  comparison c;
+  c.same_type = actual.type() == expected.type();
+  c.same_shape = actual.dims() == expected.dims();
+  if (!c.same_type || !c.same_shape) return c;
+  const bool exact = !is_float(actual.type());
+  if (actual.type() == element_type::i64 || actual.type() == element_type::u64) { // beyond double's 53 bits
+    const auto a = actual.as_i64(), e = expected.as_i64();
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (a[i] != e[i]) {
+        if (c.mismatches++ == 0) {
+          c.first_mismatch = i;
+          c.first_actual = static_cast<double>(a[i]);
+          c.first_expected = static_cast<double>(e[i]);
+        }
+        c.max_abs_error = std::max(c.max_abs_error, std::fabs(static_cast<double>(a[i]) - static_cast<double>(e[i])));
+      }
+    return c;
+  }
+  const auto a = actual.as_f64();
+  const auto e = expected.as_f64();
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const double x = a[i], y = e[i];
+    bool good;
+    double diff = 0;
+    if (std::isnan(x) || std::isnan(y)) {
+      good = std::isnan(x) && std::isnan(y);
+    } else if (std::isinf(x) || std::isinf(y)) {
+      good = x == y;
+    } else {
+      diff = std::fabs(x - y);
+      good = exact ? x == y : diff <= atol + rtol * std::fabs(y);
+      c.max_abs_error = std::max(c.max_abs_error, diff);
+      if (y != 0) c.max_rel_error = std::max(c.max_rel_error, diff / std::fabs(y));
+    }
+    if (!good) {
+      if (c.mismatches == 0) {
+        c.first_mismatch = i;
+        c.first_actual = x;
+        c.first_expected = y;
+      }
+      ++c.mismatches;
+    }
+  }
+  return c;
+}
+
+} // namespace irforge::reference
+// ---- end irforge/reference/compare.hpp ----
+// ---- begin irforge/reference/evaluator.hpp ----
+// irforge — the reference evaluator: runs an irforge::graph on the CPU.
+//
+// It proves conversions: the graph as imported, after every pass, and as read
+// back from IR must give the same outputs, and those must match the reference
+// outputs that came with a model. Each node's output shapes come from the
+// op's own `infer` run on the actual input shapes and values, then its kernel
+// fills them. Intermediate tensors are freed as soon as their last consumer
+// has run.
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// ---- begin irforge/reference/kernel.hpp ----
+// irforge — what a reference kernel is and what it sees.
+//
+// A kernel for op T is a specialisation
+//
+//   template <> struct irforge::reference::kernel<ops::Relu> {
+//     static void run(const ops::Relu& op, kernel_context& ctx);
+//   };
+//
+// It reads its inputs (static shapes, known values) and writes its outputs,
+// whose element types and shapes the op's own `infer` has already fixed for
+// these inputs: `ctx.output(i)` is allocated and zero-filled. Kernels are
+// naive and correct first; convolution and MatMul go through a blocked GEMM.
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- begin irforge/reference/element.hpp ----
+// irforge — element types as C++ types for the reference kernels, and a
+// dispatcher from a runtime element_type to a templated kernel body.
+//
+// f16 and bf16 are stored as their bits and computed in float (the reference
+// evaluator values correctness over speed for them); boolean is one byte.
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+
+namespace irforge::reference {
+
+/// IEEE half: stored as bits, converts to and from float.
+struct f16 {
+  std::uint16_t bits = 0;
+  f16() = default;
+  f16(float v) : bits(f32_to_f16_bits(v)) {}
+  operator float() const { return f16_bits_to_f32(bits); }
+};
+
+/// bfloat16: stored as bits, converts to and from float.
+struct bf16 {
+  std::uint16_t bits = 0;
+  bf16() = default;
+  bf16(float v) : bits(f32_to_bf16_bits(v)) {}
+  operator float() const { return bf16_bits_to_f32(bits); }
+};
+
+/// One byte holding 0 or 1.
+struct boolean {
+  std::uint8_t value = 0;
+  boolean() = default;
+  boolean(bool v) : value(v ? 1 : 0) {}
+  operator bool() const { return value != 0; }
+};
+
+static_assert(sizeof(f16) == 2 && sizeof(bf16) == 2 && sizeof(boolean) == 1);
+
+/// The arithmetic type a kernel computes in for storage type T.
+template <class T> using compute_t = std::conditional_t<std::is_same_v<T, f16> || std::is_same_v<T, bf16>, float, T>;
+
+template <class T> constexpr element_type element_of() {
+  if constexpr (std::is_same_v<T, f16>) return element_type::f16;
+  else if constexpr (std::is_same_v<T, bf16>) return element_type::bf16;
+  else if constexpr (std::is_same_v<T, boolean>) return element_type::boolean;
+  else return element_type_of<T>();
+}
+
+template <class T> constexpr bool is_floating_v = std::is_floating_point_v<T> || std::is_same_v<T, f16> || std::is_same_v<T, bf16>;
+
+/// Type sets for dispatch.
+enum class types : unsigned {
+  floating = 1,             ///< f32 f64 f16 bf16
+  signed_int = 2,           ///< i8 i16 i32 i64
+  unsigned_int = 4,         ///< u8 u16 u32 u64
+  boolean_type = 8,         ///< boolean
+  integer = 2 | 4,          ///< every integer
+  numeric = 1 | 2 | 4,      ///< every number
+  all = 1 | 2 | 4 | 8,      ///< everything byte-addressable
+};
+constexpr bool has(types set, types t) { return (static_cast<unsigned>(set) & static_cast<unsigned>(t)) != 0; }
+
+/// Calls `f.template operator()<T>()` with the storage type of `t`, if `t` is
+/// in `allowed`; otherwise throws an error naming the type and `what`.
+template <types allowed = types::all, class F> decltype(auto) dispatch(element_type t, F&& f, const char* what = "this op") {
+  auto unsupported = [&]() -> decltype(f.template operator()<float>()) {
+    throw error(std::string(what) + " does not support element type " + std::string(to_string(t)));
+  };
+  switch (t) {
+  case element_type::f32: if constexpr (has(allowed, types::floating)) return f.template operator()<float>(); break;
+  case element_type::f64: if constexpr (has(allowed, types::floating)) return f.template operator()<double>(); break;
+  case element_type::f16: if constexpr (has(allowed, types::floating)) return f.template operator()<f16>(); break;
+  case element_type::bf16: if constexpr (has(allowed, types::floating)) return f.template operator()<bf16>(); break;
+  case element_type::i8: if constexpr (has(allowed, types::signed_int)) return f.template operator()<std::int8_t>(); break;
+  case element_type::i16: if constexpr (has(allowed, types::signed_int)) return f.template operator()<std::int16_t>(); break;
+  case element_type::i32: if constexpr (has(allowed, types::signed_int)) return f.template operator()<std::int32_t>(); break;
+  case element_type::i64: if constexpr (has(allowed, types::signed_int)) return f.template operator()<std::int64_t>(); break;
+  case element_type::u8: if constexpr (has(allowed, types::unsigned_int)) return f.template operator()<std::uint8_t>(); break;
+  case element_type::u16: if constexpr (has(allowed, types::unsigned_int)) return f.template operator()<std::uint16_t>(); break;
+  case element_type::u32: if constexpr (has(allowed, types::unsigned_int)) return f.template operator()<std::uint32_t>(); break;
+  case element_type::u64: if constexpr (has(allowed, types::unsigned_int)) return f.template operator()<std::uint64_t>(); break;
+  case element_type::boolean: if constexpr (has(allowed, types::boolean_type)) return f.template operator()<boolean>(); break;
+  default: break;
+  }
+  return unsupported();
+}
+
+} // namespace irforge::reference
+// ---- end irforge/reference/element.hpp ----
+
+namespace irforge::reference {
+
+class kernel_context;
+
+/// Specialise for each op type (see the files in reference/kernels/).
+template <class Op> struct kernel;
+
+/// True when op type T has a reference kernel.
+template <class T>
+concept has_kernel = requires(const T& op, kernel_context& ctx) { kernel<T>::run(op, ctx); };
+
+class kernel_context {
+public:
+  kernel_context(std::span<const tensor> inputs, std::vector<value_info> outputs, std::string_view node_name,
+                 std::string_view op_type)
+      : inputs_(inputs), node_name_(node_name), op_type_(op_type) {
+    outputs_.reserve(outputs.size());
+    for (const auto& o : outputs) {
+      if (o.type == element_type::dynamic) fail("output element type is not known");
+      // An output whose size only the data decides (NonZero) is left empty:
+      // the kernel must set it with set_output().
+      outputs_.push_back(o.shape.is_static() ? tensor::allocate(o.type, o.shape.to_shape()) : tensor());
+    }
+  }
+
+  [[nodiscard]] std::size_t input_count() const { return inputs_.size(); }
+  [[nodiscard]] const tensor& input(std::size_t i) const {
+    if (i >= inputs_.size()) fail("input " + std::to_string(i) + " is missing");
+    return inputs_[i];
+  }
+  [[nodiscard]] const shape& input_shape(std::size_t i) const { return input(i).dims(); }
+  [[nodiscard]] element_type input_type(std::size_t i) const { return input(i).type(); }
+
+  /// Input i as typed elements. The tensor may be an unaligned view of a
+  /// file; then a copy is made (kept until the kernel returns).
+  template <class T> [[nodiscard]] std::span<const T> in(std::size_t i) {
+    const tensor& t = input(i);
+    if (bit_width(t.type()) != sizeof(T) * 8) fail("input " + std::to_string(i) + " read with a type of the wrong size");
+    const auto bytes = t.bytes();
+    const std::size_t n = bytes.size() / sizeof(T);
+    if (reinterpret_cast<std::uintptr_t>(bytes.data()) % alignof(T) == 0)
+      return {reinterpret_cast<const T*>(bytes.data()), n};
+    auto copy = std::make_shared<std::vector<T>>(n);
+    if (n) std::memcpy(copy->data(), bytes.data(), n * sizeof(T));
+    keep_.push_back(copy);
+    return {copy->data(), n};
+  }
+  /// Input i (an integer tensor of any width) as int64 values.
+  [[nodiscard]] std::vector<std::int64_t> ints(std::size_t i) const { return input(i).as_i64(); }
+
+  [[nodiscard]] std::size_t output_count() const { return outputs_.size(); }
+  [[nodiscard]] tensor& output(std::size_t i) {
+    if (i >= outputs_.size()) fail("output " + std::to_string(i) + " does not exist");
+    return outputs_[i];
+  }
+  [[nodiscard]] const shape& output_shape(std::size_t i) { return output(i).dims(); }
+  /// Output i as typed, writable elements (always aligned: freshly allocated).
+  template <class T> [[nodiscard]] std::span<T> out(std::size_t i) {
+    tensor& t = output(i);
+    if (t.empty()) fail("output " + std::to_string(i) + " has a data-dependent shape: the kernel must set it");
+    if (bit_width(t.type()) != sizeof(T) * 8) fail("output " + std::to_string(i) + " written with a type of the wrong size");
+    auto bytes = t.mutable_bytes();
+    return {reinterpret_cast<T*>(bytes.data()), bytes.size() / sizeof(T)};
+  }
+  /// Replaces output i (for kernels that produce a view or a differently sized tensor).
+  void set_output(std::size_t i, tensor t) {
+    if (i >= outputs_.size()) fail("output " + std::to_string(i) + " does not exist");
+    outputs_[i] = std::move(t);
+  }
+
+  [[nodiscard]] std::vector<tensor> take_outputs() {
+    for (std::size_t i = 0; i < outputs_.size(); ++i)
+      if (outputs_[i].empty()) fail("the kernel did not produce output " + std::to_string(i));
+    return std::move(outputs_);
+  }
+  [[nodiscard]] std::string_view node_name() const { return node_name_; }
+  [[nodiscard]] std::string_view op_type() const { return op_type_; }
+
+  [[noreturn]] void fail(const std::string& message) const {
+    throw error(message, at_node(std::string(node_name_), std::string(op_type_)));
+  }
+
+private:
+  std::span<const tensor> inputs_;
+  std::vector<tensor> outputs_;
+  std::string_view node_name_;
+  std::string_view op_type_;
+  std::vector<std::shared_ptr<void>> keep_;
+};
+
+// ---- indexing helpers shared by kernels ----------------------------------------------
+
+/// Row-major strides of a shape (in elements).
+inline std::vector<std::int64_t> strides_of(const shape& s) {
+  std::vector<std::int64_t> st(s.size(), 1);
+  for (std::size_t i = s.size(); i-- > 1;) st[i - 1] = st[i] * s[i];
+  return st;
+}
+
+/// Strides of `in` when it is NumPy-broadcast to `out` (0 on broadcast axes).
+inline std::vector<std::int64_t> broadcast_strides(const shape& in, const shape& out) {
+  std::vector<std::int64_t> st(out.size(), 0);
+  const auto own = strides_of(in);
+  const std::size_t offset = out.size() - in.size();
+  for (std::size_t i = 0; i < in.size(); ++i) st[offset + i] = in[i] == 1 ? 0 : own[i];
+  return st;
+}
+
+/// Calls f(out_index, offset_0, offset_1, ...) for every element of `out`
+/// with the offsets of each operand under NumPy broadcasting.
+template <std::size_t N, class F>
+void for_each_broadcast(const shape& out, const std::array<shape, N>& operands, F&& f) {
+  const std::size_t rank = out.size();
+  std::array<std::vector<std::int64_t>, N> st;
+  for (std::size_t k = 0; k < N; ++k) st[k] = broadcast_strides(operands[k], out);
+  const auto total = static_cast<std::int64_t>(element_count(out));
+  if (total == 0) return;
+  std::vector<std::int64_t> idx(rank, 0);
+  std::array<std::int64_t, N> off{};
+  for (std::int64_t i = 0; i < total; ++i) {
+    f(i, off);
+    // advance the multi-index and the operand offsets incrementally
+    for (std::size_t d = rank; d-- > 0;) {
+      ++idx[d];
+      for (std::size_t k = 0; k < N; ++k) off[k] += st[k][d];
+      if (idx[d] < out[d]) break;
+      for (std::size_t k = 0; k < N; ++k) off[k] -= st[k][d] * idx[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernel.hpp ----
+// ---- begin irforge/reference/kernels/all.hpp ----
+// irforge — every reference kernel (the evaluator's registry sees these).
+
+// ---- begin irforge/reference/kernels/activations.hpp ----
+// irforge — reference kernels of the activations with attributes or parameter
+// inputs: Elu, Clamp, Selu, HardSigmoid, PReLU, Gelu, Swish, Round.
+//
+// Floating-point math is done in compute_t<T> (float for f16/bf16); NaN propagates.
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <numbers>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+// ---- begin irforge/reference/kernels/convert.hpp ----
+// irforge — reference kernels of Convert-1 and ConvertLike-1, and the value
+// conversions the other elementwise kernels share.
+//
+// The rules (OpenVINO's Convert specification, with its undefined corners
+// made definite):
+// - integer -> integer keeps the value modulo 2^N (C++'s conversion; -1 -> u8 255);
+// - floating -> integer truncates towards zero (3.9 -> 3, -3.9 -> -3), as OpenVINO's
+//   reference does with static_cast. Where that cast is undefined in C++ (out of
+//   range, NaN) the value saturates to the destination's limits and NaN gives 0,
+//   as OpenVINO's CPU plugin clamps;
+// - anything -> boolean is `value != 0` (NaN is true); boolean -> anything is 0 or 1;
+// - to f16/bf16: round to nearest even, overflow gives +-inf; f64 -> f16/bf16 goes
+//   through f32. f64 -> f32 overflow gives +-inf, not undefined behaviour;
+// - the packed types: u4 and i4 hold two elements per byte, the first in the low
+//   nibble; u1 holds eight, the first in the most significant bit (the layout of
+//   OpenVINO's .bin). Integers convert to u4/i4 modulo 16, floats saturate to the
+//   4-bit range; u1 stores `value != 0`.
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::numeric {
+
+/// double -> integer T without undefined behaviour: truncates towards zero,
+/// saturates out-of-range values, NaN gives 0.
+template <class T> T saturating_trunc(double v) {
+  static_assert(std::is_integral_v<T>);
+  if (std::isnan(v)) return T(0);
+  constexpr double lo = static_cast<double>(std::numeric_limits<T>::min()); // 0 or -2^(N-1): exact
+  // max + 1 as a double: 2^N or 2^(N-1) exactly (for 64 bits, max rounds up to it already)
+  constexpr double hi = static_cast<double>(std::numeric_limits<T>::max()) + 1.0;
+  if (v <= lo) return std::numeric_limits<T>::min();
+  if (v >= hi) return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
+}
+
+/// double -> integer T, rounding halves away from zero, saturating.
+template <class T> T saturating_round(double v) { return saturating_trunc<T>(std::round(v)); }
+
+/// double -> float, where C++ leaves overflow undefined: overflow gives +-inf.
+inline float narrow_to_float(double v) {
+  // FLT_MAX plus half an ulp: from here on, round-to-nearest-even gives infinity.
+  constexpr double overflow = 340282356779733661637539395458142568448.0; // 2^128 - 2^103
+  if (v >= overflow) return std::numeric_limits<float>::infinity();
+  if (v <= -overflow) return -std::numeric_limits<float>::infinity();
+  return static_cast<float>(v);
+}
+
+/// Integer arithmetic that wraps modulo 2^N instead of overflowing (signed overflow is UB).
+template <class T> T wrapping_add(T a, T b) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(static_cast<U>(a) + static_cast<U>(b)));
+}
+template <class T> T wrapping_mul(T a, T b) {
+  // Unsigned types narrower than int promote to (signed) int: multiply as unsigned long long.
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(static_cast<unsigned long long>(static_cast<U>(a)) *
+                                       static_cast<unsigned long long>(static_cast<U>(b))));
+}
+template <class T> T wrapping_neg(T a) {
+  using U = std::make_unsigned_t<T>;
+  return static_cast<T>(static_cast<U>(U(0) - static_cast<U>(a)));
+}
+
+/// One element of storage type S converted to storage type D by the rules above.
+template <class D, class S> D convert_value(S s) {
+  if constexpr (std::is_same_v<D, S>) {
+    return s;
+  } else if constexpr (std::is_same_v<S, boolean>) {
+    return convert_value<D>(static_cast<std::uint8_t>(static_cast<bool>(s) ? 1 : 0));
+  } else if constexpr (std::is_same_v<D, boolean>) {
+    return boolean(static_cast<compute_t<S>>(s) != 0);
+  } else if constexpr (is_floating_v<S>) {
+    const compute_t<S> v = static_cast<compute_t<S>>(s);
+    if constexpr (std::is_integral_v<D>) return saturating_trunc<D>(static_cast<double>(v));
+    else if constexpr (std::is_same_v<D, double>) return static_cast<double>(v);
+    else if constexpr (std::is_same_v<compute_t<S>, double>) return D(narrow_to_float(v)); // f64 -> f32/f16/bf16
+    else return D(static_cast<float>(v));
+  } else { // S is an integer
+    if constexpr (std::is_integral_v<D>) return static_cast<D>(s); // modulo 2^N
+    else if constexpr (std::is_same_v<D, double>) return static_cast<double>(s);
+    else return D(static_cast<float>(s));
+  }
+}
+
+} // namespace detail::numeric
+
+namespace detail::convert_ops {
+
+inline bool is_packed(element_type t) {
+  return t == element_type::u1 || t == element_type::u4 || t == element_type::i4;
+}
+
+/// The elements of a packed (u1/u4/i4) tensor as integers.
+inline std::vector<std::int64_t> unpack(const tensor& t) {
+  const auto bytes = t.bytes();
+  std::vector<std::int64_t> v(static_cast<std::size_t>(t.element_count()));
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const auto byte = static_cast<unsigned>(bytes[t.type() == element_type::u1 ? i / 8 : i / 2]);
+    if (t.type() == element_type::u1) {
+      v[i] = (byte >> (7 - i % 8)) & 1u;
+    } else {
+      const unsigned nibble = (byte >> (4 * (i % 2))) & 0xFu;
+      v[i] = t.type() == element_type::i4 && nibble >= 8 ? static_cast<std::int64_t>(nibble) - 16 : nibble;
+    }
+  }
+  return v;
+}
+
+/// Writes integer values (already in range, or reduced here) into a packed tensor.
+inline void pack(std::span<std::byte> bytes, element_type type, const std::vector<std::int64_t>& v) {
+  for (auto& b : bytes) b = std::byte{0};
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    if (type == element_type::u1) {
+      if (v[i] != 0) bytes[i / 8] |= static_cast<std::byte>(0x80u >> (i % 8));
+    } else {
+      const auto nibble = static_cast<unsigned>(static_cast<std::uint64_t>(v[i]) & 0xFu); // modulo 16
+      bytes[i / 2] |= static_cast<std::byte>(nibble << (4 * (i % 2)));
+    }
+  }
+}
+
+/// The value element s takes in packed type `to` (before packing).
+template <class S> std::int64_t packed_value(S s, element_type to) {
+  if constexpr (is_floating_v<S>) {
+    const double v = static_cast<double>(static_cast<compute_t<S>>(s));
+    if (to == element_type::u1) return v != 0 ? 1 : 0;
+    const double t = std::isnan(v) ? 0.0 : std::trunc(v);
+    const double lo = to == element_type::i4 ? -8.0 : 0.0, hi = to == element_type::i4 ? 7.0 : 15.0;
+    return static_cast<std::int64_t>(t < lo ? lo : (t > hi ? hi : t));
+  } else if constexpr (std::is_same_v<S, boolean>) {
+    return static_cast<bool>(s) ? 1 : 0;
+  } else {
+    if (to == element_type::u1) return s != 0 ? 1 : 0;
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(s) & 0xFu) - // modulo 16, then i4's sign
+           (to == element_type::i4 && (static_cast<std::uint64_t>(s) & 0x8u) ? 16 : 0);
+  }
+}
+
+inline void run(kernel_context& ctx, element_type to) {
+  const element_type from = ctx.input_type(0);
+  if (ctx.output(0).type() != to) ctx.fail("output type differs from the destination type");
+  if (ctx.output(0).element_count() != ctx.input(0).element_count()) ctx.fail("output and input sizes differ");
+  const char* what = "Convert";
+  if (is_packed(from)) {
+    const auto values = unpack(ctx.input(0));
+    if (is_packed(to)) {
+      pack(ctx.output(0).mutable_bytes(), to, values);
+      return;
+    }
+    dispatch<types::all>(to, [&]<class D>() {
+      auto out = ctx.out<D>(0);
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = numeric::convert_value<D>(values[i]);
+    }, what);
+    return;
+  }
+  if (is_packed(to)) {
+    dispatch<types::all>(from, [&]<class S>() {
+      const auto in = ctx.in<S>(0);
+      std::vector<std::int64_t> values(in.size());
+      for (std::size_t i = 0; i < in.size(); ++i) values[i] = packed_value(in[i], to);
+      pack(ctx.output(0).mutable_bytes(), to, values);
+    }, what);
+    return;
+  }
+  dispatch<types::all>(from, [&]<class S>() {
+    const auto in = ctx.in<S>(0);
+    dispatch<types::all>(to, [&]<class D>() {
+      auto out = ctx.out<D>(0);
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = numeric::convert_value<D>(in[i]);
+    }, what);
+  }, what);
+}
+
+} // namespace detail::convert_ops
+
+template <> struct kernel<ops::Convert> {
+  static void run(const ops::Convert& op, kernel_context& ctx) { detail::convert_ops::run(ctx, op.destination_type); }
+};
+
+template <> struct kernel<ops::ConvertLike> {
+  static void run(const ops::ConvertLike&, kernel_context& ctx) { detail::convert_ops::run(ctx, ctx.input_type(1)); }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/convert.hpp ----
+// ---- begin irforge/reference/kernels/unary_elementwise.hpp ----
+// irforge — reference kernels of the attribute-less unary elementwise ops
+// (ReLU, Sigmoid, Exp, Sin, ..., LogicalNot).
+//
+// Floating-point inputs are computed with <cmath> in compute_t<T> (float for
+// f16/bf16) and NaN propagates. Integer inputs follow OpenVINO's reference
+// implementations: the math is done in double and the result is rounded
+// (halves away from zero) for Tanh, Sqrt, Erf, Cos, Tan, Atan, Sinh, Cosh,
+// Asinh and Acosh, truncated for Sin, Asin, Acos and Log; Atanh gives the
+// type's max/min for positive/negative inputs. A result outside the type's
+// range saturates and NaN (e.g. Sqrt(-4)) gives 0, where C++ would be undefined.
+// Abs and Negative of the most negative value wrap, as two's complement does.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <type_traits>
+
+
+namespace irforge::reference {
+
+namespace detail::unary_ops {
+
+/// out[i] = f(in[i]) computed in compute_t<T>, for storage type T.
+template <class T, class F> void apply(kernel_context& ctx, F&& f) {
+  using C = compute_t<T>;
+  const auto in = ctx.in<T>(0);
+  auto out = ctx.out<T>(0);
+  if (in.size() != out.size()) ctx.fail("output and input sizes differ");
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = T(f(static_cast<C>(in[i])));
+}
+
+/// apply() for the element types in `allowed`; `f` is generic over compute types.
+template <types allowed, class F> void map(kernel_context& ctx, F&& f, const char* what) {
+  dispatch<allowed>(ctx.input_type(0), [&]<class T>() { apply<T>(ctx, f); }, what);
+}
+
+enum class int_rule { round, truncate };
+
+/// A <cmath> function for every numeric type: floats directly, integers in
+/// double, then rounded or truncated and saturated.
+template <int_rule rule, class F> auto math(F f) {
+  return [f](auto x) {
+    using C = decltype(x);
+    if constexpr (std::is_integral_v<C>) {
+      const double v = f(static_cast<double>(x));
+      return rule == int_rule::round ? numeric::saturating_round<C>(v) : numeric::saturating_trunc<C>(v);
+    } else {
+      return static_cast<C>(f(x));
+    }
+  };
+}
+
+/// log(1 + e^x) without overflow for large x.
+template <class C> C softplus(C x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
+
+} // namespace detail::unary_ops
+
+#define IRFORGE_UNARY_KERNEL(Op, Allowed, ...)                                                                         \
+  template <> struct kernel<ops::Op> {                                                                                 \
+    static void run(const ops::Op&, kernel_context& ctx) {                                                             \
+      detail::unary_ops::map<types::Allowed>(ctx, __VA_ARGS__, #Op);                                                   \
+    }                                                                                                                  \
+  }
+#define IRFORGE_MATH_KERNEL(Op, Rule, fn)                                                                              \
+  IRFORGE_UNARY_KERNEL(Op, numeric,                                                                                    \
+                       detail::unary_ops::math<detail::unary_ops::int_rule::Rule>([](auto v) { return fn(v); }))
+
+IRFORGE_MATH_KERNEL(Tanh, round, std::tanh);
+IRFORGE_MATH_KERNEL(Sqrt, round, std::sqrt);
+IRFORGE_MATH_KERNEL(Erf, round, std::erf);
+IRFORGE_MATH_KERNEL(Cos, round, std::cos);
+IRFORGE_MATH_KERNEL(Tan, round, std::tan);
+IRFORGE_MATH_KERNEL(Atan, round, std::atan);
+IRFORGE_MATH_KERNEL(Sinh, round, std::sinh);
+IRFORGE_MATH_KERNEL(Cosh, round, std::cosh);
+IRFORGE_MATH_KERNEL(Asinh, round, std::asinh);
+IRFORGE_MATH_KERNEL(Acosh, round, std::acosh);
+IRFORGE_MATH_KERNEL(Sin, truncate, std::sin);
+IRFORGE_MATH_KERNEL(Asin, truncate, std::asin);
+IRFORGE_MATH_KERNEL(Acos, truncate, std::acos);
+IRFORGE_MATH_KERNEL(Log, truncate, std::log);
+#undef IRFORGE_MATH_KERNEL
+
+IRFORGE_UNARY_KERNEL(Atanh, numeric, [](auto x) {
+  using C = decltype(x);
+  if constexpr (std::is_unsigned_v<C>) // no infinities: the type's limits stand in for them
+    return x > 0 ? std::numeric_limits<C>::max() : C(0);
+  else if constexpr (std::is_integral_v<C>)
+    return x > 0 ? std::numeric_limits<C>::max() : (x < 0 ? std::numeric_limits<C>::min() : C(0));
+  else
+    return std::atanh(x);
+});
+
+IRFORGE_UNARY_KERNEL(Relu, numeric, [](auto x) {
+  using C = decltype(x);
+  if constexpr (std::is_unsigned_v<C>) return x;
+  else return x < C(0) ? C(0) : x; // NaN stays NaN
+});
+
+IRFORGE_UNARY_KERNEL(Abs, numeric, [](auto x) {
+  using C = decltype(x);
+  if constexpr (std::is_unsigned_v<C>) return x;
+  else if constexpr (std::is_integral_v<C>) return x < 0 ? detail::numeric::wrapping_neg(x) : x;
+  else return std::fabs(x);
+});
+
+IRFORGE_UNARY_KERNEL(Negative, numeric, [](auto x) {
+  using C = decltype(x);
+  if constexpr (std::is_integral_v<C>) return detail::numeric::wrapping_neg(x);
+  else return -x;
+});
+
+IRFORGE_UNARY_KERNEL(Floor, numeric, [](auto x) {
+  if constexpr (std::is_integral_v<decltype(x)>) return x;
+  else return std::floor(x);
+});
+
+IRFORGE_UNARY_KERNEL(Ceiling, numeric, [](auto x) {
+  if constexpr (std::is_integral_v<decltype(x)>) return x;
+  else return std::ceil(x);
+});
+
+IRFORGE_UNARY_KERNEL(Sign, numeric, [](auto x) {
+  using C = decltype(x);
+  if constexpr (std::is_unsigned_v<C>) {
+    return static_cast<C>(x != 0 ? 1 : 0);
+  } else {
+    if constexpr (!std::is_integral_v<C>)
+      if (std::isnan(x)) return x;
+    return static_cast<C>(static_cast<int>(C(0) < x) - static_cast<int>(x < C(0)));
+  }
+});
+
+IRFORGE_UNARY_KERNEL(Sigmoid, floating, [](auto x) {
+  using C = decltype(x);
+  return C(1) / (C(1) + std::exp(-x));
+});
+
+IRFORGE_UNARY_KERNEL(Exp, floating, [](auto x) { return std::exp(x); });
+
+IRFORGE_UNARY_KERNEL(SoftPlus, floating, [](auto x) { return detail::unary_ops::softplus(x); });
+
+IRFORGE_UNARY_KERNEL(HSwish, floating, [](auto x) {
+  using C = decltype(x);
+  return x * std::min(std::max(x + C(3), C(0)), C(6)) / C(6);
+});
+
+IRFORGE_UNARY_KERNEL(HSigmoid, floating, [](auto x) {
+  using C = decltype(x);
+  return std::min(std::max(x + C(3), C(0)), C(6)) / C(6);
+});
+
+IRFORGE_UNARY_KERNEL(Mish, floating, [](auto x) { return x * std::tanh(detail::unary_ops::softplus(x)); });
+
+IRFORGE_UNARY_KERNEL(SoftSign, floating, [](auto x) {
+  using C = decltype(x);
+  return x / (C(1) + std::fabs(x));
+});
+
+template <> struct kernel<ops::LogicalNot> {
+  static void run(const ops::LogicalNot&, kernel_context& ctx) {
+    dispatch<types::boolean_type>(ctx.input_type(0), [&]<class T>() {
+      const auto in = ctx.in<T>(0);
+      auto out = ctx.out<T>(0);
+      if (in.size() != out.size()) ctx.fail("output and input sizes differ");
+      for (std::size_t i = 0; i < out.size(); ++i) out[i] = T(!static_cast<bool>(in[i]));
+    }, "LogicalNot");
+  }
+};
+
+#undef IRFORGE_UNARY_KERNEL
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/unary_elementwise.hpp ----
+
+namespace irforge::reference {
+
+namespace detail::activation_ops {
+
+/// The single value of parameter input i (Selu's alpha, Swish's beta, ...) in compute_t<T>.
+template <class T> compute_t<T> scalar_input(kernel_context& ctx, std::size_t i, const char* role) {
+  const auto v = ctx.in<T>(i);
+  if (v.size() != 1) ctx.fail(std::string("input ") + std::to_string(i) + " (" + role + ") must hold one element, it holds " +
+                              std::to_string(v.size()));
+  return static_cast<compute_t<T>>(v[0]);
+}
+
+/// Fails unless `from` broadcasts onto `onto` by NumPy rules (one way).
+inline void require_broadcast_onto(const kernel_context& ctx, const shape& from, const shape& onto, const char* what) {
+  bool ok = from.size() <= onto.size();
+  for (std::size_t i = 1; ok && i <= from.size(); ++i) {
+    const auto f = from[from.size() - i];
+    ok = f == 1 || f == onto[onto.size() - i];
+  }
+  if (!ok) ctx.fail(std::string(what) + " shape " + partial_shape(from).to_string() + " does not broadcast onto " +
+                    partial_shape(onto).to_string());
+}
+
+/// Round half to even without depending on the floating-point environment.
+template <class C> C round_half_to_even(C x) {
+  const C f = std::floor(x);
+  const C diff = x - f;
+  if (diff > C(0.5)) return f + C(1);
+  if (diff < C(0.5)) return f;
+  return std::fmod(f, C(2)) == C(0) ? f : f + C(1); // a tie (NaN and inf fall through unchanged)
+}
+
+} // namespace detail::activation_ops
+
+/// Elu: x for x > 0, alpha * (e^x - 1) otherwise.
+template <> struct kernel<ops::Elu> {
+  static void run(const ops::Elu& op, kernel_context& ctx) {
+    detail::unary_ops::map<types::floating>(ctx, [&](auto x) {
+      using C = decltype(x);
+      return x > C(0) ? x : static_cast<C>(op.alpha) * std::expm1(x);
+    }, "Elu");
+  }
+};
+
+/// Clamp: min(max(x, min), max). For integers min is rounded up and max down
+/// (the specification's rule), then saturated to the type's range.
+template <> struct kernel<ops::Clamp> {
+  static void run(const ops::Clamp& op, kernel_context& ctx) {
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      using C = compute_t<T>;
+      C lo, hi;
+      if constexpr (std::is_integral_v<C>) {
+        lo = detail::numeric::saturating_trunc<C>(std::ceil(op.min));
+        hi = detail::numeric::saturating_trunc<C>(std::floor(op.max));
+      } else {
+        lo = static_cast<C>(op.min);
+        hi = static_cast<C>(op.max);
+      }
+      detail::unary_ops::apply<T>(ctx, [&](C x) {
+        const C y = x < lo ? lo : x;
+        return y > hi ? hi : y;
+      });
+    }, "Clamp");
+  }
+};
+
+/// Selu: lambda * x for x > 0, lambda * alpha * (e^x - 1) otherwise.
+template <> struct kernel<ops::Selu> {
+  static void run(const ops::Selu&, kernel_context& ctx) {
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      using C = compute_t<T>;
+      const C alpha = detail::activation_ops::scalar_input<T>(ctx, 1, "alpha");
+      const C lambda = detail::activation_ops::scalar_input<T>(ctx, 2, "lambda");
+      detail::unary_ops::apply<T>(ctx, [&](C x) { return lambda * (x > C(0) ? x : alpha * std::expm1(x)); });
+    }, "Selu");
+  }
+};
+
+/// HardSigmoid: max(0, min(1, alpha * x + beta)).
+template <> struct kernel<ops::HardSigmoid> {
+  static void run(const ops::HardSigmoid&, kernel_context& ctx) {
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      using C = compute_t<T>;
+      const C alpha = detail::activation_ops::scalar_input<T>(ctx, 1, "alpha");
+      const C beta = detail::activation_ops::scalar_input<T>(ctx, 2, "beta");
+      detail::unary_ops::apply<T>(ctx, [&](C x) {
+        const C y = alpha * x + beta;
+        return y > C(1) ? C(1) : (y < C(0) ? C(0) : y);
+      });
+    }, "HardSigmoid");
+  }
+};
+
+/// PReLU: x for x >= 0, slope * x otherwise. A 1-D slope whose size equals
+/// data's dimension 1 applies per channel; any other slope broadcasts onto
+/// data by NumPy rules (the specification's rule, and OpenVINO's reference).
+template <> struct kernel<ops::PRelu> {
+  static void run(const ops::PRelu&, kernel_context& ctx) {
+    const shape& data = ctx.input_shape(0);
+    shape slope = ctx.input_shape(1);
+    if (slope.size() == 1 && data.size() >= 2 && slope[0] == data[1]) { // per channel: [C] -> [1, C, 1, ...]
+      shape per_channel(data.size(), 1);
+      per_channel[1] = slope[0];
+      slope = std::move(per_channel);
+    }
+    detail::activation_ops::require_broadcast_onto(ctx, slope, data, "slope");
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      using C = compute_t<T>;
+      const auto x = ctx.in<T>(0);
+      const auto s = ctx.in<T>(1);
+      auto out = ctx.out<T>(0);
+      if (x.size() != out.size()) ctx.fail("output and input sizes differ");
+      auto prelu = [](C v, C a) { return v < C(0) ? a * v : v; };
+      if (s.size() == 1) {
+        const C a = static_cast<C>(s[0]);
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = T(prelu(static_cast<C>(x[i]), a));
+        return;
+      }
+      for_each_broadcast<2>(data, {data, slope}, [&](std::int64_t i, const std::array<std::int64_t, 2>& off) {
+        out[static_cast<std::size_t>(i)] = T(prelu(static_cast<C>(x[static_cast<std::size_t>(off[0])]),
+                                                   static_cast<C>(s[static_cast<std::size_t>(off[1])])));
+      });
+    }, "PReLU");
+  }
+};
+
+/// Gelu: x * Phi(x) with erf, or 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+template <> struct kernel<ops::Gelu> {
+  static void run(const ops::Gelu& op, kernel_context& ctx) {
+    if (op.approximation_mode == ops::gelu_approximation_mode::tanh) {
+      detail::unary_ops::map<types::floating>(ctx, [](auto x) {
+        using C = decltype(x);
+        const C k = static_cast<C>(std::numbers::sqrt2 * std::numbers::inv_sqrtpi); // sqrt(2 / pi)
+        return C(0.5) * x * (C(1) + std::tanh(k * (x + C(0.044715) * x * x * x)));
+      }, "Gelu");
+    } else {
+      detail::unary_ops::map<types::floating>(ctx, [](auto x) {
+        using C = decltype(x);
+        return C(0.5) * x * (C(1) + std::erf(x * static_cast<C>(std::numbers::sqrt2 / 2) /* 1 / sqrt(2) */));
+      }, "Gelu");
+    }
+  }
+};
+
+/// Swish: x * sigmoid(beta * x); beta (a scalar input) defaults to 1.
+template <> struct kernel<ops::Swish> {
+  static void run(const ops::Swish&, kernel_context& ctx) {
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      using C = compute_t<T>;
+      const C beta = ctx.input_count() > 1 ? detail::activation_ops::scalar_input<T>(ctx, 1, "beta") : C(1);
+      detail::unary_ops::apply<T>(ctx, [&](C x) { return x / (C(1) + std::exp(-beta * x)); });
+    }, "Swish");
+  }
+};
+
+/// Round: to the nearest integer, halves to even or away from zero; integers are unchanged.
+template <> struct kernel<ops::Round> {
+  static void run(const ops::Round& op, kernel_context& ctx) {
+    const bool to_even = op.mode == ops::round_mode::half_to_even;
+    detail::unary_ops::map<types::numeric>(ctx, [&](auto x) {
+      if constexpr (std::is_integral_v<decltype(x)>) return x;
+      else return to_even ? detail::activation_ops::round_half_to_even(x) : std::round(x);
+    }, "Round");
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/activations.hpp ----
+// ---- begin irforge/reference/kernels/binary_elementwise.hpp ----
+// irforge — reference kernels of the binary elementwise ops (NumPy broadcasting).
+
+#include <cmath>
+#include <type_traits>
+
+
+namespace irforge::reference {
+
+namespace detail {
+/// out[i] = f(a, b) over broadcast operands; R is the output storage type.
+template <class T, class R, class F> void binary_loop(kernel_context& ctx, ops::broadcast_type mode, F&& f) {
+  if (mode == ops::broadcast_type::pdpd) ctx.fail("auto_broadcast pdpd is not supported by the reference kernels");
+  const auto a = ctx.in<T>(0);
+  const auto b = ctx.in<T>(1);
+  auto out = ctx.out<R>(0);
+  const shape& sa = ctx.input_shape(0);
+  const shape& sb = ctx.input_shape(1);
+  if (sa == sb) { // the common case, without index arithmetic
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<R>(f(a[i], b[i]));
+    return;
+  }
+  for_each_broadcast<2>(ctx.output_shape(0), {sa, sb}, [&](std::int64_t i, const std::array<std::int64_t, 2>& off) {
+    out[static_cast<std::size_t>(i)] =
+        static_cast<R>(f(a[static_cast<std::size_t>(off[0])], b[static_cast<std::size_t>(off[1])]));
+  });
+}
+
+/// Arithmetic: computed in compute_t<T> (float for f16/bf16), stored as T.
+template <types allowed, class F> void arithmetic(kernel_context& ctx, ops::broadcast_type mode, F&& f) {
+  dispatch<allowed>(ctx.input_type(0), [&]<class T>() {
+    using C = compute_t<T>;
+    binary_loop<T, T>(ctx, mode, [&](T x, T y) { return T(f(static_cast<C>(x), static_cast<C>(y))); });
+  }, "this arithmetic op");
+}
+
+/// Comparisons: boolean output.
+template <class F> void comparison(kernel_context& ctx, ops::broadcast_type mode, F&& f) {
+  dispatch<types::all>(ctx.input_type(0), [&]<class T>() {
+    using C = compute_t<T>;
+    binary_loop<T, boolean>(ctx, mode, [&](T x, T y) { return boolean(f(static_cast<C>(x), static_cast<C>(y))); });
+  }, "this comparison");
+}
+
+template <class F> void logical(kernel_context& ctx, ops::broadcast_type mode, F&& f) {
+  binary_loop<boolean, boolean>(ctx, mode, [&](boolean x, boolean y) { return boolean(f(bool(x), bool(y))); });
+}
+
+template <class C> C integer_power(C base, C exp) {
+  if constexpr (std::is_signed_v<C>)
+    if (exp < 0) return base == 1 ? 1 : (base == -1 ? ((exp % 2) ? -1 : 1) : 0);
+  C result = 1;
+  while (exp > 0) {
+    if (exp & 1) result = static_cast<C>(result * base);
+    base = static_cast<C>(base * base);
+    exp = static_cast<C>(exp >> 1);
+  }
+  return result;
+}
+} // namespace detail
+
+#define IRFORGE_ARITHMETIC_KERNEL(Op, Allowed, Expr)                                                                   \
+  template <> struct kernel<ops::Op> {                                                                                 \
+    static void run(const ops::Op& op, kernel_context& ctx) {                                                          \
+      detail::arithmetic<Allowed>(ctx, op.auto_broadcast, [](auto a, auto b) { return Expr; });                      \
+    }                                                                                                                  \
+  }
+
+IRFORGE_ARITHMETIC_KERNEL(Add, types::numeric, a + b);
+IRFORGE_ARITHMETIC_KERNEL(Subtract, types::numeric, a - b);
+IRFORGE_ARITHMETIC_KERNEL(Multiply, types::numeric, a * b);
+IRFORGE_ARITHMETIC_KERNEL(Maximum, types::numeric, a < b ? b : a);
+IRFORGE_ARITHMETIC_KERNEL(Minimum, types::numeric, b < a ? b : a);
+IRFORGE_ARITHMETIC_KERNEL(SquaredDifference, types::numeric, (a - b) * (a - b));
+#undef IRFORGE_ARITHMETIC_KERNEL
+
+template <> struct kernel<ops::Divide> {
+  static void run(const ops::Divide& op, kernel_context& ctx) {
+    detail::arithmetic<types::numeric>(ctx, op.auto_broadcast, [&](auto a, auto b) {
+      using C = decltype(a);
+      if constexpr (std::is_integral_v<C>) {
+        if (b == 0) ctx.fail("integer division by zero");
+        C q = static_cast<C>(a / b);
+        if constexpr (std::is_signed_v<C>)
+          if (op.m_pythondiv && (a % b != 0) && ((a < 0) != (b < 0))) --q; // round towards -inf
+        return q;
+      } else {
+        return static_cast<C>(a / b);
+      }
+    });
+  }
+};
+
+template <> struct kernel<ops::Power> {
+  static void run(const ops::Power& op, kernel_context& ctx) {
+    detail::arithmetic<types::numeric>(ctx, op.auto_broadcast, [](auto a, auto b) {
+      using C = decltype(a);
+      if constexpr (std::is_integral_v<C>) return detail::integer_power<C>(a, b);
+      else return static_cast<C>(std::pow(a, b));
+    });
+  }
+};
+
+/// FloorMod: the remainder has the sign of the divisor (Python's %).
+template <> struct kernel<ops::FloorMod> {
+  static void run(const ops::FloorMod& op, kernel_context& ctx) {
+    detail::arithmetic<types::numeric>(ctx, op.auto_broadcast, [&](auto a, auto b) {
+      using C = decltype(a);
+      if constexpr (std::is_integral_v<C>) {
+        if (b == 0) ctx.fail("integer modulo by zero");
+        C r = static_cast<C>(a % b);
+        if constexpr (std::is_signed_v<C>)
+          if (r != 0 && ((r < 0) != (b < 0))) r = static_cast<C>(r + b);
+        return r;
+      } else {
+        C r = std::fmod(a, b);
+        if (r != 0 && ((r < 0) != (b < 0))) r += b;
+        return r;
+      }
+    });
+  }
+};
+
+/// Mod: the remainder has the sign of the dividend (C's fmod / %).
+template <> struct kernel<ops::Mod> {
+  static void run(const ops::Mod& op, kernel_context& ctx) {
+    detail::arithmetic<types::numeric>(ctx, op.auto_broadcast, [&](auto a, auto b) {
+      using C = decltype(a);
+      if constexpr (std::is_integral_v<C>) {
+        if (b == 0) ctx.fail("integer modulo by zero");
+        return static_cast<C>(a % b);
+      } else {
+        return static_cast<C>(std::fmod(a, b));
+      }
+    });
+  }
+};
+
+#define IRFORGE_COMPARISON_KERNEL(Op, Expr)                                                                            \
+  template <> struct kernel<ops::Op> {                                                                                 \
+    static void run(const ops::Op& op, kernel_context& ctx) {                                                          \
+      detail::comparison(ctx, op.auto_broadcast, [](auto a, auto b) { return Expr; });                               \
+    }                                                                                                                  \
+  }
+IRFORGE_COMPARISON_KERNEL(Equal, a == b);
+IRFORGE_COMPARISON_KERNEL(NotEqual, a != b);
+IRFORGE_COMPARISON_KERNEL(Greater, a > b);
+IRFORGE_COMPARISON_KERNEL(GreaterEqual, a >= b);
+IRFORGE_COMPARISON_KERNEL(Less, a < b);
+IRFORGE_COMPARISON_KERNEL(LessEqual, a <= b);
+#undef IRFORGE_COMPARISON_KERNEL
+
+#define IRFORGE_LOGICAL_KERNEL(Op, Expr)                                                                               \
+  template <> struct kernel<ops::Op> {                                                                                 \
+    static void run(const ops::Op& op, kernel_context& ctx) {                                                          \
+      detail::logical(ctx, op.auto_broadcast, [](bool a, bool b) { return Expr; });                                  \
+    }                                                                                                                  \
+  }
+IRFORGE_LOGICAL_KERNEL(LogicalAnd, a && b);
+IRFORGE_LOGICAL_KERNEL(LogicalOr, a || b);
+IRFORGE_LOGICAL_KERNEL(LogicalXor, a != b);
+#undef IRFORGE_LOGICAL_KERNEL
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/binary_elementwise.hpp ----
+// ---- begin irforge/reference/kernels/broadcast.hpp ----
+// irforge — reference kernels of Broadcast (v1, v3) and Tile-1.
+//
+// Both are strided views of the data: Broadcast gives axes of size 1 (and
+// axes the data lacks) the stride 0; Tile views the output [.., d_i * r_i, ..]
+// as [.., r_i, d_i, ..] and reads the data with stride 0 along each r_i.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+// ---- begin irforge/reference/kernels/shape.hpp ----
+// irforge — reference kernels of the shape and copy ops: ShapeOf (v1, v3),
+// Reshape, Squeeze, Unsqueeze, Transpose, Concat, Split, VariadicSplit.
+//
+// These only move bytes, so they dispatch on the element size (1, 2, 4 or 8
+// bytes), not on the element type. Also home of the data-movement helpers the
+// other movement kernels (slice, broadcast, depth_to_space, pad, gather,
+// scatter) share: size dispatch and the copy of a strided view.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::movement {
+
+/// Bytes per element of a byte-addressable type; fails for the packed ones.
+inline std::size_t element_bytes(const kernel_context& ctx, element_type t) {
+  const unsigned bits = bit_width(t);
+  if (bits != 8 && bits != 16 && bits != 32 && bits != 64)
+    ctx.fail("element type " + std::string(to_string(t)) + " is not supported by this kernel");
+  return bits / 8;
+}
+
+/// Calls f.template operator()<U>() with the unsigned integer U of t's size.
+template <class F> void by_size(const kernel_context& ctx, element_type t, F&& f) {
+  switch (element_bytes(ctx, t)) {
+  case 1: f.template operator()<std::uint8_t>(); break;
+  case 2: f.template operator()<std::uint16_t>(); break;
+  case 4: f.template operator()<std::uint32_t>(); break;
+  default: f.template operator()<std::uint64_t>(); break;
+  }
+}
+
+/// Product of dims[from, to).
+inline std::int64_t product(const shape& dims, std::size_t from, std::size_t to) {
+  std::int64_t n = 1;
+  for (std::size_t i = from; i < to && i < dims.size(); ++i) n *= dims[i];
+  return n;
+}
+
+inline std::size_t to_size(std::int64_t v) { return static_cast<std::size_t>(v); }
+
+/// A view of a source tensor: output element c (row-major over `dims`) is
+/// source element base + sum c[d] * strides[d]. Strides may be 0 (broadcast)
+/// or negative (reversed slices).
+struct strided_view {
+  std::int64_t base = 0;
+  shape dims;
+  std::vector<std::int64_t> strides;
+};
+
+/// Fails unless every element of a non-empty view lies in [0, count).
+inline void check_view(const kernel_context& ctx, const strided_view& v, std::uint64_t count) {
+  if (v.dims.size() != v.strides.size()) ctx.fail("internal error: a view has dims and strides of different ranks");
+  for (std::int64_t d : v.dims)
+    if (d == 0) return; // nothing is read
+  std::int64_t lo = v.base, hi = v.base;
+  for (std::size_t d = 0; d < v.dims.size(); ++d) {
+    const std::int64_t reach = (v.dims[d] - 1) * v.strides[d];
+    (reach < 0 ? lo : hi) += reach;
+  }
+  if (lo < 0 || hi < 0 || static_cast<std::uint64_t>(hi) >= count)
+    ctx.fail("internal error: a view reads outside its source (elements " + std::to_string(lo) + ".." +
+             std::to_string(hi) + " of " + std::to_string(count) + ")");
+}
+
+/// dst[i] = src[view offset of i] for every element of the view (checked).
+template <class U>
+void copy_view(const kernel_context& ctx, std::span<const U> src, const strided_view& v, std::span<U> dst) {
+  if (element_count(v.dims) != dst.size()) ctx.fail("internal error: a view and its destination differ in size");
+  if (dst.empty()) return;
+  check_view(ctx, v, src.size());
+  // Drop size-1 axes and merge axes that are contiguous with the next one.
+  shape dims;
+  std::vector<std::int64_t> strides;
+  for (std::size_t d = 0; d < v.dims.size(); ++d) {
+    if (v.dims[d] == 1) continue;
+    if (!dims.empty() && strides.back() == v.strides[d] * v.dims[d]) {
+      dims.back() *= v.dims[d];
+      strides.back() = v.strides[d];
+    } else {
+      dims.push_back(v.dims[d]);
+      strides.push_back(v.strides[d]);
+    }
+  }
+  if (dims.empty()) {
+    dst[0] = src[to_size(v.base)];
+    return;
+  }
+  const std::size_t rank = dims.size();
+  const std::int64_t n = dims.back(), step = strides.back();
+  const std::size_t rows = dst.size() / to_size(n);
+  std::vector<std::int64_t> idx(rank, 0);
+  std::int64_t off = v.base;
+  U* out = dst.data();
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (step == 1) {
+      std::memcpy(out, src.data() + off, to_size(n) * sizeof(U));
+      out += n;
+    } else {
+      std::int64_t o = off;
+      for (std::int64_t i = 0; i < n; ++i, o += step) *out++ = src[to_size(o)];
+    }
+    // advance the outer axes
+    for (std::size_t d = rank - 1; d-- > 0;) {
+      off += strides[d];
+      if (++idx[d] < dims[d]) break;
+      off -= strides[d] * dims[d];
+      idx[d] = 0;
+    }
+  }
+}
+
+/// Output 0 = the view of input 0 (any byte-addressable type).
+inline void copy_input_view(kernel_context& ctx, const strided_view& v) {
+  by_size(ctx, ctx.input_type(0), [&]<class U>() { copy_view<U>(ctx, ctx.in<U>(0), v, ctx.out<U>(0)); });
+}
+
+/// The single value of a scalar-like integer input (an axis).
+inline std::int64_t scalar_input(const kernel_context& ctx, std::size_t i, const char* what) {
+  const auto v = ctx.ints(i);
+  if (v.size() != 1) ctx.fail(std::string(what) + " (input " + std::to_string(i) + ") must hold one value");
+  return v[0];
+}
+
+/// A possibly negative axis normalised against rank (an error when out of range).
+inline std::size_t axis_of(const kernel_context& ctx, std::int64_t axis, std::size_t rank) {
+  const auto r = static_cast<std::int64_t>(rank);
+  const std::int64_t a = axis < 0 ? axis + r : axis;
+  if (a < 0 || a >= r) ctx.fail("axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
+  return to_size(a);
+}
+
+/// Output 0 = input 0 with the output's shape (no copy: the bytes are shared).
+inline void reshape_output(kernel_context& ctx) {
+  const shape out = ctx.output_shape(0);
+  if (ctx.output(0).type() != ctx.input_type(0)) ctx.fail("internal error: a reshape changes the element type");
+  if (element_count(out) != ctx.input(0).element_count())
+    ctx.fail("cannot give " + partial_shape(ctx.input_shape(0)).to_string() + " the shape " +
+             partial_shape(out).to_string());
+  ctx.set_output(0, ctx.input(0).reshaped(out));
+}
+
+/// Writes the input's shape as i64 or i32 (the output's type).
+inline void write_shape(kernel_context& ctx) {
+  const shape dims = ctx.input_shape(0);
+  if (ctx.output(0).type() == element_type::i64) {
+    auto out = ctx.out<std::int64_t>(0);
+    for (std::size_t i = 0; i < dims.size(); ++i) out[i] = dims[i];
+  } else if (ctx.output(0).type() == element_type::i32) {
+    auto out = ctx.out<std::int32_t>(0);
+    for (std::size_t i = 0; i < dims.size(); ++i) {
+      if (dims[i] > std::numeric_limits<std::int32_t>::max())
+        ctx.fail("dimension " + std::to_string(dims[i]) + " does not fit the output type i32");
+      out[i] = static_cast<std::int32_t>(dims[i]);
+    }
+  } else {
+    ctx.fail("output type " + std::string(to_string(ctx.output(0).type())) + " is not i32 or i64");
+  }
+}
+
+/// Copies the axis range [offset, offset + out.dims[axis]) of input 0 into output k
+/// (rows of `inner` elements, byte copies).
+inline void split_part(kernel_context& ctx, std::size_t k, std::size_t axis, std::int64_t offset) {
+  const shape& in = ctx.input_shape(0);
+  const shape& out = ctx.output_shape(k);
+  const std::size_t es = element_bytes(ctx, ctx.input_type(0));
+  if (out.size() != in.size() || ctx.output(k).type() != ctx.input_type(0) || offset < 0 ||
+      offset + out[axis] > in[axis])
+    ctx.fail("internal error: output " + std::to_string(k) + " does not fit the split input");
+  const std::int64_t outer = product(in, 0, axis), inner = product(in, axis + 1, in.size());
+  const std::size_t part = to_size(out[axis] * inner) * es, whole = to_size(in[axis] * inner) * es;
+  if (part == 0) return;
+  const std::byte* src = ctx.input(0).bytes().data() + to_size(offset * inner) * es;
+  std::byte* dst = ctx.output(k).mutable_bytes().data();
+  for (std::int64_t o = 0; o < outer; ++o) std::memcpy(dst + to_size(o) * part, src + to_size(o) * whole, part);
+}
+
+inline void split(kernel_context& ctx) {
+  const shape& in = ctx.input_shape(0);
+  const std::size_t axis = axis_of(ctx, scalar_input(ctx, 1, "axis"), in.size());
+  std::int64_t offset = 0;
+  for (std::size_t k = 0; k < ctx.output_count(); ++k) {
+    split_part(ctx, k, axis, offset);
+    offset += ctx.output_shape(k)[axis];
+  }
+  if (offset != in[axis]) ctx.fail("internal error: the split parts do not cover the axis");
+}
+
+} // namespace detail::movement
+
+template <> struct kernel<ops::ShapeOf> {
+  static void run(const ops::ShapeOf&, kernel_context& ctx) { detail::movement::write_shape(ctx); }
+};
+template <> struct kernel<ops::v1::ShapeOf> {
+  static void run(const ops::v1::ShapeOf&, kernel_context& ctx) { detail::movement::write_shape(ctx); }
+};
+
+template <> struct kernel<ops::Reshape> {
+  static void run(const ops::Reshape&, kernel_context& ctx) { detail::movement::reshape_output(ctx); }
+};
+template <> struct kernel<ops::Squeeze> {
+  static void run(const ops::Squeeze&, kernel_context& ctx) { detail::movement::reshape_output(ctx); }
+};
+template <> struct kernel<ops::Unsqueeze> {
+  static void run(const ops::Unsqueeze&, kernel_context& ctx) { detail::movement::reshape_output(ctx); }
+};
+
+/// Transpose: output axis i walks input axis order[i] (an empty order reverses).
+template <> struct kernel<ops::Transpose> {
+  static void run(const ops::Transpose&, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& in = ctx.input_shape(0);
+    const std::size_t rank = in.size();
+    auto order = ctx.ints(1);
+    if (order.empty())
+      for (std::size_t i = 0; i < rank; ++i) order.push_back(static_cast<std::int64_t>(rank - 1 - i));
+    if (order.size() != rank) ctx.fail("order has " + std::to_string(order.size()) + " values for rank " + std::to_string(rank));
+    const auto st = strides_of(in);
+    strided_view v;
+    std::vector<bool> seen(rank, false);
+    for (std::int64_t a : order) {
+      if (a < 0 || a >= static_cast<std::int64_t>(rank) || seen[to_size(a)]) ctx.fail("order is not a permutation");
+      seen[to_size(a)] = true;
+      v.dims.push_back(in[to_size(a)]);
+      v.strides.push_back(st[to_size(a)]);
+    }
+    if (v.dims != ctx.output_shape(0)) ctx.fail("internal error: the transposed shape differs from the inferred one");
+    copy_input_view(ctx, v);
+  }
+};
+
+/// Concat: each input's rows of dims[axis:] go side by side (byte copies).
+template <> struct kernel<ops::Concat> {
+  static void run(const ops::Concat& op, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& out = ctx.output_shape(0);
+    const std::size_t axis = axis_of(ctx, op.axis, out.size());
+    const std::size_t es = element_bytes(ctx, ctx.output(0).type());
+    const std::int64_t outer = product(out, 0, axis), inner = product(out, axis + 1, out.size());
+    const std::size_t row = to_size(out[axis] * inner) * es;
+    std::byte* dst = ctx.output(0).mutable_bytes().data();
+    std::int64_t offset = 0;
+    for (std::size_t k = 0; k < ctx.input_count(); ++k) {
+      const shape& in = ctx.input_shape(k);
+      bool fits = in.size() == out.size() && ctx.input_type(k) == ctx.output(0).type();
+      for (std::size_t d = 0; fits && d < in.size(); ++d) fits = d == axis || in[d] == out[d];
+      if (!fits || offset + in[axis] > out[axis])
+        ctx.fail("internal error: input " + std::to_string(k) + " does not fit the concatenated output");
+      const std::size_t part = to_size(in[axis] * inner) * es;
+      if (part != 0) {
+        const std::byte* src = ctx.input(k).bytes().data();
+        for (std::int64_t o = 0; o < outer; ++o)
+          std::memcpy(dst + to_size(o) * row + to_size(offset * inner) * es, src + to_size(o) * part, part);
+      }
+      offset += in[axis];
+    }
+    if (offset != out[axis]) ctx.fail("internal error: the inputs do not fill the concatenated output");
+  }
+};
+
+template <> struct kernel<ops::Split> {
+  static void run(const ops::Split&, kernel_context& ctx) { detail::movement::split(ctx); }
+};
+template <> struct kernel<ops::VariadicSplit> {
+  static void run(const ops::VariadicSplit&, kernel_context& ctx) { detail::movement::split(ctx); }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/shape.hpp ----
+
+namespace irforge::reference {
+
+namespace detail::movement {
+
+/// Data axis i becomes output axis axes[i] (data aligned right when numpy or
+/// bidirectional); its stride is 0 where it is broadcast.
+inline void broadcast(kernel_context& ctx, bool explicit_mode) {
+  const shape& data = ctx.input_shape(0);
+  const shape& out = ctx.output_shape(0);
+  const auto st = strides_of(data);
+  std::vector<std::int64_t> axes(data.size());
+  if (explicit_mode) {
+    axes = ctx.ints(2);
+    if (data.empty()) axes.clear(); // a scalar may come with one (ignored) mapping entry
+    if (axes.size() != data.size()) ctx.fail("axes_mapping must have one entry per data axis");
+  } else {
+    if (data.size() > out.size()) ctx.fail("the data has a higher rank than the broadcast output");
+    for (std::size_t i = 0; i < data.size(); ++i) axes[i] = static_cast<std::int64_t>(out.size() - data.size() + i);
+  }
+  strided_view v;
+  v.dims = out;
+  v.strides.assign(out.size(), 0);
+  for (std::size_t i = 0; i < data.size(); ++i) {
+    const std::int64_t a = axes[i];
+    if (a < 0 || to_size(a) >= out.size() || (i > 0 && a <= axes[i - 1]))
+      ctx.fail("axes_mapping must be increasing output axes");
+    if (data[i] == out[to_size(a)]) v.strides[to_size(a)] = st[i];
+    else if (data[i] != 1)
+      ctx.fail("data axis " + std::to_string(i) + " of size " + std::to_string(data[i]) + " cannot broadcast to " +
+               std::to_string(out[to_size(a)]));
+  }
+  copy_input_view(ctx, v);
+}
+
+} // namespace detail::movement
+
+template <> struct kernel<ops::Broadcast> {
+  static void run(const ops::Broadcast& op, kernel_context& ctx) {
+    detail::movement::broadcast(ctx, op.mode == ops::broadcast_mode::explicit_);
+  }
+};
+template <> struct kernel<ops::v1::Broadcast> {
+  static void run(const ops::v1::Broadcast& op, kernel_context& ctx) {
+    detail::movement::broadcast(ctx, op.mode == ops::broadcast_type::explicit_ || op.mode == ops::broadcast_type::none);
+  }
+};
+
+template <> struct kernel<ops::Tile> {
+  static void run(const ops::Tile&, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& out = ctx.output_shape(0);
+    const std::size_t rank = out.size();
+    shape data = ctx.input_shape(0);
+    if (data.size() > rank) ctx.fail("internal error: the tiled output has a lower rank than the data");
+    data.insert(data.begin(), rank - data.size(), 1); // leading 1s
+    const auto st = strides_of(data);
+    strided_view v;
+    for (std::size_t i = 0; i < rank; ++i) {
+      if (data[i] == 0 ? out[i] != 0 : out[i] % data[i] != 0)
+        ctx.fail("internal error: output axis " + std::to_string(i) + " is not a multiple of the data's");
+      v.dims.push_back(data[i] == 0 ? 0 : out[i] / data[i]); // repeats
+      v.strides.push_back(0);
+      v.dims.push_back(data[i]);
+      v.strides.push_back(st[i]);
+    }
+    copy_input_view(ctx, v);
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/broadcast.hpp ----
+// ---- begin irforge/reference/kernels/convolution.hpp ----
+// irforge — reference kernels of the convolutions (opset1): Convolution,
+// GroupConvolution, ConvolutionBackpropData, GroupConvolutionBackpropData.
+//
+// Forward: per image and group, im2col (the receptive fields as columns of a
+// [C*k...] x [output pixels] matrix; skipped for 1x1 / stride 1 / no padding,
+// where the image already is that matrix) then one blocked GEMM with the
+// weights. Transposed: per image and group, a GEMM of the transposed weights
+// with the image gives every (output channel, kernel tap) contribution of
+// every input pixel, and col2im adds them into place. 1-D and 2-D problems run
+// as 3-D ones with leading axes of size 1. The padding is resolved exactly as
+// the ops' `infer` resolved it (spatial::resolved_padding / same_padding).
+// Floats use float/double GEMMs (f16/bf16 are computed in float); integers
+// use wrapping arithmetic.
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <cstring>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+// ---- begin irforge/reference/kernels/gemm.hpp ----
+// irforge — the matrix product behind the reference MatMul and convolutions:
+// C = A x B (or C += A x B) with any strides for A and B.
+//
+// float and double go through a blocked GEMM in the style of BLIS: panels of
+// B (kc x nc) and blocks of A (mc x kc) are packed into contiguous slivers,
+// and a register-blocked micro-kernel (6 rows x 2 SIMD vectors, written with
+// GCC/Clang vector extensions so that it vectorises without -O3 or -march)
+// runs over them. Large products are split over a few std::threads.
+// Integer types use a plain loop whose arithmetic wraps (no signed overflow).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <exception>
+#include <memory>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+namespace irforge::reference::gemm {
+
+/// A read-only matrix: element (i, j) is data[i * row_stride + j * col_stride].
+template <class T> struct matrix {
+  const T* data = nullptr;
+  std::int64_t row_stride = 0;
+  std::int64_t col_stride = 1;
+
+  [[nodiscard]] const T& at(std::int64_t i, std::int64_t j) const { return data[i * row_stride + j * col_stride]; }
+};
+
+/// A row-major matrix with leading dimension `ld`, or its transpose.
+template <class T> matrix<T> row_major(const T* data, std::int64_t ld, bool transposed = false) {
+  return transposed ? matrix<T>{data, 1, ld} : matrix<T>{data, ld, 1};
+}
+
+/// Threads used for large products: the hardware's, at most 8.
+inline unsigned default_threads() {
+  const unsigned hw = std::thread::hardware_concurrency();
+  return hw == 0 ? 1 : std::min(hw, 8u);
+}
+
+namespace detail {
+
+#if defined(__AVX__)
+inline constexpr std::size_t simd_bytes = 32;
+#else
+inline constexpr std::size_t simd_bytes = 16;
+#endif
+typedef float f32_vec __attribute__((vector_size(simd_bytes)));
+typedef double f64_vec __attribute__((vector_size(simd_bytes)));
+
+template <class T> struct simd;
+template <> struct simd<float> {
+  using vec = f32_vec;
+};
+template <> struct simd<double> {
+  using vec = f64_vec;
+};
+
+/// Register block of the micro-kernel and cache blocks of the driver.
+template <class T> struct blocking {
+  static constexpr std::int64_t lanes = static_cast<std::int64_t>(simd_bytes / sizeof(T));
+  static constexpr std::int64_t mr = 6;         ///< rows of C per micro-tile
+  static constexpr std::int64_t nr = 2 * lanes; ///< columns of C per micro-tile (two vectors)
+  static constexpr std::int64_t kc = 256;       ///< depth of a packed panel (A sliver + B sliver fit L1)
+  static constexpr std::int64_t mc = 120;       ///< rows of a packed A block (fits L2)
+  static constexpr std::int64_t nc = 3072;      ///< columns of a packed B panel (fits L3)
+};
+
+constexpr std::int64_t round_up(std::int64_t v, std::int64_t m) { return (v + m - 1) / m * m; }
+
+/// C tile (mr x nr, row stride ldc) = (accumulate ? C : 0) + A x Bpanel, where
+/// element (i, p) of the A sliver is a[i * a_rows + p * a_cols] (packed:
+/// a_rows = 1, a_cols = mr; read in place from a row-major A: a_rows = lda,
+/// a_cols = 1) and b holds kc rows of nr values.
+template <class T>
+inline void micro_kernel(std::int64_t kc, const T* a, std::int64_t a_rows, std::int64_t a_cols, const T* b, T* c,
+                         std::int64_t ldc, bool accumulate) {
+  using vec = typename simd<T>::vec;
+  constexpr std::int64_t mr = blocking<T>::mr, lanes = blocking<T>::lanes, nr = blocking<T>::nr;
+  vec acc[mr][2];
+#pragma GCC unroll 8
+  for (std::int64_t i = 0; i < mr; ++i) acc[i][0] = acc[i][1] = vec{};
+  for (std::int64_t p = 0; p < kc; ++p) {
+    vec b0, b1;
+    std::memcpy(&b0, b + p * nr, sizeof(vec));
+    std::memcpy(&b1, b + p * nr + lanes, sizeof(vec));
+    const T* ap = a + p * a_cols;
+#pragma GCC unroll 8
+    for (std::int64_t i = 0; i < mr; ++i) {
+      const T ai = ap[i * a_rows]; // a scalar operand is splat across the vector
+      acc[i][0] += b0 * ai;
+      acc[i][1] += b1 * ai;
+    }
+  }
+#pragma GCC unroll 8
+  for (std::int64_t i = 0; i < mr; ++i) {
+    T* ci = c + i * ldc;
+    if (accumulate) {
+      vec c0, c1;
+      std::memcpy(&c0, ci, sizeof(vec));
+      std::memcpy(&c1, ci + lanes, sizeof(vec));
+      acc[i][0] += c0;
+      acc[i][1] += c1;
+    }
+    std::memcpy(ci, &acc[i][0], sizeof(vec));
+    std::memcpy(ci + lanes, &acc[i][1], sizeof(vec));
+  }
+}
+
+/// Packs rows [i0, i0 + mc) x columns [p0, p0 + kc) of A into slivers of mr
+/// rows (column by column), zero-filling rows beyond mc. With `partial_only`
+/// (A's rows are contiguous and read in place) only a last, partial sliver is packed.
+template <class T>
+void pack_a(const matrix<T>& a, std::int64_t i0, std::int64_t mc, std::int64_t p0, std::int64_t kc, T* out,
+            bool partial_only) {
+  constexpr std::int64_t mr = blocking<T>::mr;
+  for (std::int64_t ir = partial_only ? mc / mr * mr : 0; ir < mc; ir += mr) {
+    T* sliver = out + ir * kc;
+    const std::int64_t rows = std::min(mr, mc - ir);
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const T* src = a.data + (i0 + ir + i) * a.row_stride + p0 * a.col_stride;
+      if (a.col_stride == 1)
+        for (std::int64_t p = 0; p < kc; ++p) sliver[p * mr + i] = src[p];
+      else
+        for (std::int64_t p = 0; p < kc; ++p) sliver[p * mr + i] = src[p * a.col_stride];
+    }
+    for (std::int64_t i = rows; i < mr; ++i)
+      for (std::int64_t p = 0; p < kc; ++p) sliver[p * mr + i] = T{};
+  }
+}
+
+/// Packs rows [p0, p0 + kc) x columns [j0, j0 + nc) of B into slivers of nr
+/// columns (row by row), zero-filling columns beyond nc.
+template <class T>
+void pack_b(const matrix<T>& b, std::int64_t p0, std::int64_t kc, std::int64_t j0, std::int64_t nc, T* out) {
+  constexpr std::int64_t nr = blocking<T>::nr;
+  for (std::int64_t jr = 0; jr < nc; jr += nr) {
+    T* sliver = out + jr * kc;
+    const std::int64_t cols = std::min(nr, nc - jr);
+    if (b.col_stride == 1) {
+      for (std::int64_t p = 0; p < kc; ++p) {
+        const T* src = b.data + (p0 + p) * b.row_stride + j0 + jr;
+        T* dst = sliver + p * nr;
+        std::memcpy(dst, src, static_cast<std::size_t>(cols) * sizeof(T));
+        for (std::int64_t j = cols; j < nr; ++j) dst[j] = T{};
+      }
+    } else {
+      for (std::int64_t j = 0; j < cols; ++j) {
+        const T* src = b.data + p0 * b.row_stride + (j0 + jr + j) * b.col_stride;
+        for (std::int64_t p = 0; p < kc; ++p) sliver[p * nr + j] = src[p * b.row_stride];
+      }
+      for (std::int64_t p = 0; p < kc; ++p)
+        for (std::int64_t j = cols; j < nr; ++j) sliver[p * nr + j] = T{};
+    }
+  }
+}
+
+/// Packing space of one worker (left uninitialised: packing writes it all).
+template <class T> struct workspace {
+  std::unique_ptr<T[]> a, b;
+
+  /// Buffers for products of at most m x n x k.
+  workspace(std::int64_t m, std::int64_t n, std::int64_t k) {
+    using bl = blocking<T>;
+    const std::int64_t kc = std::min(k, bl::kc);
+    a = std::make_unique_for_overwrite<T[]>(static_cast<std::size_t>(round_up(std::min(m, bl::mc), bl::mr) * kc));
+    b = std::make_unique_for_overwrite<T[]>(static_cast<std::size_t>(round_up(std::min(n, bl::nc), bl::nr) * kc));
+  }
+};
+
+/// The blocked product restricted to rows [m0, m1) and columns [n0, n1) of C.
+template <class T>
+void blocked(std::int64_t m0, std::int64_t m1, std::int64_t n0, std::int64_t n1, std::int64_t k, const matrix<T>& a,
+             const matrix<T>& b, T* c, std::int64_t ldc, bool accumulate, workspace<T>& w) {
+  using bl = blocking<T>;
+  T edge[bl::mr * bl::nr];
+  // Column blocks of (nearly) equal width: no thin last block to pack A for.
+  const std::int64_t blocks = (n1 - n0 + bl::nc - 1) / bl::nc;
+  const std::int64_t block_width = round_up((n1 - n0 + blocks - 1) / std::max<std::int64_t>(blocks, 1), bl::nr);
+  const bool a_in_place = a.col_stride == 1; // full slivers of a row-major A need no packing
+  for (std::int64_t jc = n0; jc < n1; jc += block_width) {
+    const std::int64_t nc = std::min(block_width, n1 - jc);
+    for (std::int64_t pc = 0; pc < k; pc += bl::kc) {
+      const std::int64_t kc = std::min(bl::kc, k - pc);
+      const bool acc = accumulate || pc > 0;
+      pack_b(b, pc, kc, jc, nc, w.b.get());
+      for (std::int64_t ic = m0; ic < m1; ic += bl::mc) {
+        const std::int64_t mc = std::min(bl::mc, m1 - ic);
+        pack_a(a, ic, mc, pc, kc, w.a.get(), a_in_place);
+        for (std::int64_t jr = 0; jr < nc; jr += bl::nr) {
+          const std::int64_t cols = std::min(bl::nr, nc - jr);
+          const T* bp = w.b.get() + jr * kc;
+          for (std::int64_t ir = 0; ir < mc; ir += bl::mr) {
+            const std::int64_t rows = std::min(bl::mr, mc - ir);
+            const bool direct = a_in_place && rows == bl::mr;
+            const T* ap = direct ? a.data + (ic + ir) * a.row_stride + pc : w.a.get() + ir * kc;
+            const std::int64_t a_rows = direct ? a.row_stride : 1, a_cols = direct ? 1 : bl::mr;
+            T* ct = c + (ic + ir) * ldc + jc + jr;
+            if (rows == bl::mr && cols == bl::nr) {
+              micro_kernel(kc, ap, a_rows, a_cols, bp, ct, ldc, acc);
+            } else { // a partial tile: compute whole, keep the valid part
+              micro_kernel(kc, ap, a_rows, a_cols, bp, edge, bl::nr, false);
+              for (std::int64_t i = 0; i < rows; ++i)
+                for (std::int64_t j = 0; j < cols; ++j)
+                  ct[i * ldc + j] = acc ? ct[i * ldc + j] + edge[i * bl::nr + j] : edge[i * bl::nr + j];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/// x . y over n contiguous elements, in four vector accumulators.
+template <class T> T dot(const T* x, const T* y, std::int64_t n) {
+  using vec = typename simd<T>::vec;
+  constexpr std::int64_t lanes = blocking<T>::lanes;
+  vec acc[4] = {};
+  std::int64_t i = 0;
+  for (; i + 4 * lanes <= n; i += 4 * lanes)
+#pragma GCC unroll 4
+    for (std::int64_t u = 0; u < 4; ++u) {
+      vec xv, yv;
+      std::memcpy(&xv, x + i + u * lanes, sizeof(vec));
+      std::memcpy(&yv, y + i + u * lanes, sizeof(vec));
+      acc[u] += xv * yv;
+    }
+  const vec sum = (acc[0] + acc[1]) + (acc[2] + acc[3]);
+  T total = 0;
+  for (std::int64_t l = 0; l < lanes; ++l) total += sum[l];
+  for (; i < n; ++i) total += x[i] * y[i];
+  return total;
+}
+
+/// The same product, written plainly (small problems, and every other type).
+/// Integer arithmetic wraps like unsigned arithmetic instead of overflowing.
+template <class T>
+void simple(std::int64_t m, std::int64_t n, std::int64_t k, const matrix<T>& a, const matrix<T>& b, T* c,
+            std::int64_t ldc, bool accumulate) {
+  using W = std::conditional_t<std::is_integral_v<T>,
+                               std::conditional_t<(sizeof(T) > 4), std::uint64_t, std::uint32_t>, T>;
+  if constexpr (std::is_same_v<T, float> || std::is_same_v<T, double>) {
+    if (a.col_stride == 1 && b.row_stride == 1) { // rows of A times columns of B, both contiguous
+      for (std::int64_t i = 0; i < m; ++i)
+        for (std::int64_t j = 0; j < n; ++j) {
+          const T d = dot(a.data + i * a.row_stride, b.data + j * b.col_stride, k);
+          c[i * ldc + j] = accumulate ? c[i * ldc + j] + d : d;
+        }
+      return;
+    }
+  }
+  std::vector<W> row(static_cast<std::size_t>(n));
+  for (std::int64_t i = 0; i < m; ++i) {
+    T* ci = c + i * ldc;
+    for (std::int64_t j = 0; j < n; ++j) row[static_cast<std::size_t>(j)] = accumulate ? static_cast<W>(ci[j]) : W{};
+    for (std::int64_t p = 0; p < k; ++p) {
+      const W av = static_cast<W>(a.at(i, p));
+      const T* bp = b.data + p * b.row_stride;
+      if (b.col_stride == 1)
+        for (std::int64_t j = 0; j < n; ++j) row[static_cast<std::size_t>(j)] += static_cast<W>(av * static_cast<W>(bp[j]));
+      else
+        for (std::int64_t j = 0; j < n; ++j)
+          row[static_cast<std::size_t>(j)] += static_cast<W>(av * static_cast<W>(bp[j * b.col_stride]));
+    }
+    for (std::int64_t j = 0; j < n; ++j) ci[j] = static_cast<T>(row[static_cast<std::size_t>(j)]);
+  }
+}
+
+} // namespace detail
+
+/// C (m x n, row-major, leading dimension ldc) = A (m x k) x B (k x n), or
+/// C += A x B when `accumulate`. `threads` = 0 means default_threads(); more
+/// than one is used only for products large enough to gain from it.
+template <class T>
+void multiply(std::int64_t m, std::int64_t n, std::int64_t k, const matrix<T>& a, const matrix<T>& b, T* c,
+              std::int64_t ldc, bool accumulate = false, unsigned threads = 0) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) {
+    if (!accumulate)
+      for (std::int64_t i = 0; i < m; ++i) std::fill(c + i * ldc, c + i * ldc + n, T{});
+    return;
+  }
+  if constexpr (!std::is_same_v<T, float> && !std::is_same_v<T, double>) {
+    detail::simple(m, n, k, a, b, c, ldc, accumulate);
+  } else {
+    using bl = detail::blocking<T>;
+    const double work = static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+    if (work < 4096.0 || m < 2) { // packing would cost more than it saves
+      detail::simple(m, n, k, a, b, c, ldc, accumulate);
+      return;
+    }
+    // Split the larger side of C into per-thread ranges of whole micro-tiles,
+    // with at least ~2^20 multiply-adds per thread.
+    unsigned wanted = threads == 0 ? default_threads() : threads;
+    const auto by_work = static_cast<unsigned>(std::min(work / 1048576.0, 64.0));
+    const bool split_n = n >= m;
+    const std::int64_t unit = split_n ? bl::nr : bl::mr;
+    const std::int64_t units = ((split_n ? n : m) + unit - 1) / unit;
+    unsigned count = std::max(1u, std::min({wanted, by_work, static_cast<unsigned>(std::min<std::int64_t>(units, 64))}));
+
+    // Buffers are allocated here, so that no worker thread can throw.
+    std::vector<detail::workspace<T>> spaces;
+    spaces.reserve(count);
+    for (unsigned t = 0; t < count; ++t)
+      spaces.emplace_back(m, n, k);
+    auto range = [&](unsigned t) {
+      const std::int64_t begin = units * t / count * unit, end = units * (t + 1) / count * unit;
+      const std::int64_t limit = split_n ? n : m;
+      return std::pair<std::int64_t, std::int64_t>{std::min(begin, limit), std::min(end, limit)};
+    };
+    auto work_on = [&](unsigned t) {
+      const auto [lo, hi] = range(t);
+      if (lo >= hi) return;
+      if (split_n)
+        detail::blocked<T>(0, m, lo, hi, k, a, b, c, ldc, accumulate, spaces[t]);
+      else
+        detail::blocked<T>(lo, hi, 0, n, k, a, b, c, ldc, accumulate, spaces[t]);
+    };
+    std::vector<std::thread> pool;
+    pool.reserve(count);
+    unsigned started = 1;
+    try {
+      for (; started < count; ++started) pool.emplace_back(work_on, started);
+    } catch (const std::exception&) { // no more threads: this one does the rest
+    }
+    work_on(0);
+    for (unsigned t = started; t < count; ++t) work_on(t);
+    for (auto& th : pool) th.join();
+  }
+}
+
+/// A plain triple loop for any arithmetic type (tests compare against it).
+template <class T>
+void naive(std::int64_t m, std::int64_t n, std::int64_t k, const matrix<T>& a, const matrix<T>& b, T* c,
+           std::int64_t ldc) {
+  for (std::int64_t i = 0; i < m; ++i)
+    for (std::int64_t j = 0; j < n; ++j) {
+      double s = 0;
+      for (std::int64_t p = 0; p < k; ++p) s += static_cast<double>(a.at(i, p)) * static_cast<double>(b.at(p, j));
+      c[i * ldc + j] = static_cast<T>(s);
+    }
+}
+
+} // namespace irforge::reference::gemm
+// ---- end irforge/reference/kernels/gemm.hpp ----
+// ---- begin irforge/reference/kernels/matmul.hpp ----
+// irforge — reference kernel of MatMul-1: batched matrix products through the
+// blocked GEMM (float, double; f16/bf16 computed in float), and a plain loop
+// with wrapping arithmetic for integers.
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <type_traits>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail {
+/// One MatMul operand seen as a batch of matrices.
+struct matmul_operand {
+  shape batch;                 ///< the batch axes (empty for rank <= 2)
+  std::int64_t rows = 1, cols = 1; ///< the logical matrix (after transpose / 1-D promotion)
+  std::int64_t row_stride = 0, col_stride = 1;
+  std::int64_t size = 1;       ///< elements per stored matrix
+};
+
+/// `is_a`: a 1-D operand becomes a row [1, K] (A) or a column [K, 1] (B).
+inline matmul_operand matmul_view(const shape& s, bool transposed, bool is_a) {
+  matmul_operand o;
+  if (s.size() == 1) {
+    o.rows = is_a ? 1 : s[0];
+    o.cols = is_a ? s[0] : 1;
+    o.row_stride = is_a ? s[0] : 1; // (a single row / a single column)
+    o.col_stride = 1;
+    o.size = s[0];
+    return o;
+  }
+  o.batch.assign(s.begin(), s.end() - 2);
+  const std::int64_t r = s[s.size() - 2], c = s[s.size() - 1];
+  o.size = r * c;
+  if (transposed) {
+    o.rows = c;
+    o.cols = r;
+    o.row_stride = 1;
+    o.col_stride = c;
+  } else {
+    o.rows = r;
+    o.cols = c;
+    o.row_stride = c;
+    o.col_stride = 1;
+  }
+  return o;
+}
+
+/// Elements as C (f16/bf16 widened to float), or the span itself when T == C.
+template <class C, class T> std::span<const C> widened(std::span<const T> in, std::vector<C>& storage) {
+  if constexpr (std::is_same_v<C, T>) {
+    return in;
+  } else {
+    storage.resize(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i) storage[i] = static_cast<C>(in[i]);
+    return storage;
+  }
+}
+
+template <class T> void matmul(const ops::MatMul& op, kernel_context& ctx) {
+  using C = compute_t<T>; // float for f16/bf16
+  const shape& sa = ctx.input_shape(0);
+  const shape& sb = ctx.input_shape(1);
+  if (sa.empty() || sb.empty()) ctx.fail("MatMul inputs must have rank >= 1");
+  const matmul_operand a = matmul_view(sa, op.transpose_a, true);
+  const matmul_operand b = matmul_view(sb, op.transpose_b, false);
+  if (a.cols != b.rows) ctx.fail("inner dimensions differ");
+  const std::int64_t m = a.rows, n = b.cols, k = a.cols;
+
+  const shape& so = ctx.output_shape(0);
+  const std::size_t matrix_axes = (sa.size() == 1 ? 0 : 1) + (sb.size() == 1 ? 0 : 1);
+  if (so.size() < matrix_axes) ctx.fail("unexpected output rank");
+  const shape batch(so.begin(), so.end() - static_cast<std::ptrdiff_t>(matrix_axes));
+  auto out = ctx.out<T>(0);
+  if (out.empty()) return; // an empty batch, M or N
+
+  std::vector<C> a_store, b_store;
+  const auto av = widened<C>(ctx.in<T>(0), a_store);
+  const auto bv = widened<C>(ctx.in<T>(1), b_store);
+  std::vector<C> c_store;
+  C* c = nullptr;
+  if constexpr (std::is_same_v<C, T>) {
+    c = out.data();
+  } else {
+    c_store.assign(out.size(), C{});
+    c = c_store.data();
+  }
+
+  const bool b_shared = element_count(b.batch) == 1;
+  if (b_shared && !op.transpose_a && a.batch == batch) {
+    // Every A matrix meets the same B: one product with the batches stacked as rows.
+    const auto rows = static_cast<std::int64_t>(element_count(batch)) * m;
+    gemm::multiply<C>(rows, n, k, {av.data(), a.row_stride, a.col_stride}, {bv.data(), b.row_stride, b.col_stride}, c,
+                      n);
+  } else {
+    for_each_broadcast<2>(batch, std::array<shape, 2>{a.batch, b.batch},
+                          [&](std::int64_t i, const std::array<std::int64_t, 2>& off) {
+                            gemm::multiply<C>(m, n, k, {av.data() + off[0] * a.size, a.row_stride, a.col_stride},
+                                              {bv.data() + off[1] * b.size, b.row_stride, b.col_stride}, c + i * m * n,
+                                              n);
+                          });
+  }
+  if constexpr (!std::is_same_v<C, T>)
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<T>(c_store[i]);
+}
+} // namespace detail
+
+template <> struct kernel<ops::MatMul> {
+  static void run(const ops::MatMul& op, kernel_context& ctx) {
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() { detail::matmul<T>(op, ctx); }, "MatMul");
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/matmul.hpp ----
+
+namespace irforge::reference {
+
+namespace detail {
+
+/// A convolution's geometry, spatial axes extended to three (leading 1s).
+struct conv_geometry {
+  std::int64_t batch = 1, groups = 1;
+  std::int64_t in_channels = 1, out_channels = 1; ///< per group
+  std::array<std::int64_t, 3> in{1, 1, 1}, out{1, 1, 1}, kernel{1, 1, 1};
+  std::array<std::int64_t, 3> stride{1, 1, 1}, dilation{1, 1, 1}, pad{0, 0, 0}; ///< pad: at the beginning
+
+  [[nodiscard]] std::int64_t in_pixels() const { return in[0] * in[1] * in[2]; }
+  [[nodiscard]] std::int64_t out_pixels() const { return out[0] * out[1] * out[2]; }
+  [[nodiscard]] std::int64_t taps() const { return kernel[0] * kernel[1] * kernel[2]; }
+};
+
+/// Smallest o >= 0 with o * s >= t (s > 0).
+constexpr std::int64_t first_reaching(std::int64_t t, std::int64_t s) { return t <= 0 ? 0 : (t + s - 1) / s; }
+
+/// Range [lo, hi) of positions o in [0, count) whose o * stride + offset lies in [0, limit).
+inline std::pair<std::int64_t, std::int64_t> valid_range(std::int64_t count, std::int64_t stride, std::int64_t offset,
+                                                         std::int64_t limit) {
+  const std::int64_t lo = std::min(count, first_reaching(-offset, stride));
+  const std::int64_t hi = std::min(count, first_reaching(limit - offset, stride));
+  return {lo, std::max(lo, hi)};
+}
+
+/// The integer type wrapping arithmetic is done in.
+template <class T>
+using wrap_t = std::conditional_t<std::is_integral_v<T>, std::conditional_t<(sizeof(T) > 4), std::uint64_t, std::uint32_t>, T>;
+
+/// im2col for output rows [r0, r1) (a row = one (z, y) of the output):
+/// col[(c, kz, ky, kx), (row - r0, x)] = image[c, z*s - p + kz*d, ...] or 0.
+template <class T>
+void im2col(const conv_geometry& g, const T* image, std::int64_t r0, std::int64_t r1, T* col) {
+  const std::int64_t ow = g.out[2], width = (r1 - r0) * ow;
+  for (std::int64_t c = 0; c < g.in_channels; ++c) {
+    const T* plane = image + c * g.in_pixels();
+    for (std::int64_t kz = 0; kz < g.kernel[0]; ++kz)
+      for (std::int64_t ky = 0; ky < g.kernel[1]; ++ky)
+        for (std::int64_t kx = 0; kx < g.kernel[2]; ++kx) {
+          T* dst = col + (((c * g.kernel[0] + kz) * g.kernel[1] + ky) * g.kernel[2] + kx) * width;
+          const std::int64_t x_off = kx * g.dilation[2] - g.pad[2];
+          const auto [lo, hi] = valid_range(ow, g.stride[2], x_off, g.in[2]);
+          for (std::int64_t r = r0; r < r1; ++r, dst += ow) {
+            const std::int64_t iz = (r / g.out[1]) * g.stride[0] + kz * g.dilation[0] - g.pad[0];
+            const std::int64_t iy = (r % g.out[1]) * g.stride[1] + ky * g.dilation[1] - g.pad[1];
+            if (iz < 0 || iz >= g.in[0] || iy < 0 || iy >= g.in[1] || lo == hi) {
+              std::fill(dst, dst + ow, T{});
+              continue;
+            }
+            const T* src = plane + (iz * g.in[1] + iy) * g.in[2];
+            std::fill(dst, dst + lo, T{});
+            if (g.stride[2] == 1)
+              std::memcpy(dst + lo, src + lo + x_off, static_cast<std::size_t>(hi - lo) * sizeof(T));
+            else
+              for (std::int64_t x = lo; x < hi; ++x) dst[x] = src[x * g.stride[2] + x_off];
+            std::fill(dst + hi, dst + ow, T{});
+          }
+        }
+  }
+}
+
+/// col2im for input rows [r0, r1) of a transposed convolution:
+/// out[o, z*s - p + kz*d, ...] += col[(o, kz, ky, kx), (row - r0, x)].
+template <class T>
+void col2im(const conv_geometry& g, const T* col, std::int64_t r0, std::int64_t r1, T* out) {
+  using W = wrap_t<T>;
+  const std::int64_t iw = g.in[2], width = (r1 - r0) * iw;
+  for (std::int64_t o = 0; o < g.out_channels; ++o) {
+    T* plane = out + o * g.out_pixels();
+    for (std::int64_t kz = 0; kz < g.kernel[0]; ++kz)
+      for (std::int64_t ky = 0; ky < g.kernel[1]; ++ky)
+        for (std::int64_t kx = 0; kx < g.kernel[2]; ++kx) {
+          const T* src = col + (((o * g.kernel[0] + kz) * g.kernel[1] + ky) * g.kernel[2] + kx) * width;
+          const std::int64_t x_off = kx * g.dilation[2] - g.pad[2];
+          const auto [lo, hi] = valid_range(iw, g.stride[2], x_off, g.out[2]);
+          if (lo == hi) continue;
+          for (std::int64_t r = r0; r < r1; ++r, src += iw) {
+            const std::int64_t oz = (r / g.in[1]) * g.stride[0] + kz * g.dilation[0] - g.pad[0];
+            const std::int64_t oy = (r % g.in[1]) * g.stride[1] + ky * g.dilation[1] - g.pad[1];
+            if (oz < 0 || oz >= g.out[0] || oy < 0 || oy >= g.out[1]) continue;
+            T* dst = plane + (oz * g.out[1] + oy) * g.out[2];
+            for (std::int64_t x = lo; x < hi; ++x) {
+              T& d = dst[x * g.stride[2] + x_off];
+              d = static_cast<T>(static_cast<W>(d) + static_cast<W>(src[x]));
+            }
+          }
+        }
+  }
+}
+
+/// Rows of work per chunk so that a column buffer stays near 2^23 elements.
+inline std::int64_t chunk_rows(std::int64_t column_rows, std::int64_t row_width, std::int64_t total_rows) {
+  const std::int64_t per_row = std::max<std::int64_t>(1, column_rows * row_width);
+  return std::clamp<std::int64_t>((std::int64_t{1} << 23) / per_row, 1, std::max<std::int64_t>(1, total_rows));
+}
+
+/// Forward convolution in compute type C: data [N, G*Ci, in], weights
+/// [G, Co, Ci, k] -> out [N, G*Co, out] (out zero-filled on entry).
+template <class C> void conv_forward(const conv_geometry& g, const C* data, const C* weights, C* out) {
+  const std::int64_t rows = g.in_channels * g.taps(), pixels = g.out_pixels();
+  const std::int64_t out_rows = g.out[0] * g.out[1];
+  const bool direct = g.taps() == 1 && g.stride == std::array<std::int64_t, 3>{1, 1, 1} &&
+                      g.pad == std::array<std::int64_t, 3>{0, 0, 0} && g.in == g.out;
+  const std::int64_t step = direct ? out_rows : chunk_rows(rows, g.out[2], out_rows);
+  std::vector<C> col(direct ? 0 : static_cast<std::size_t>(rows * step * g.out[2]));
+  for (std::int64_t n = 0; n < g.batch; ++n)
+    for (std::int64_t grp = 0; grp < g.groups; ++grp) {
+      const C* image = data + (n * g.groups + grp) * g.in_channels * g.in_pixels();
+      const C* w = weights + grp * g.out_channels * rows;
+      C* dst = out + (n * g.groups + grp) * g.out_channels * pixels;
+      for (std::int64_t r0 = 0; r0 < out_rows; r0 += step) {
+        const std::int64_t r1 = std::min(out_rows, r0 + step), width = (r1 - r0) * g.out[2];
+        const C* b = image;
+        if (!direct) {
+          im2col(g, image, r0, r1, col.data());
+          b = col.data();
+        }
+        gemm::multiply<C>(g.out_channels, width, rows, {w, rows, 1}, {b, width, 1}, dst + r0 * g.out[2], pixels);
+      }
+    }
+}
+
+/// Transposed convolution in compute type C: data [N, G*Ci, in], weights
+/// [G, Ci, Co, k] -> out [N, G*Co, out] (out zero-filled on entry).
+template <class C> void conv_backprop(const conv_geometry& g, const C* data, const C* weights, C* out) {
+  const std::int64_t rows = g.out_channels * g.taps(), pixels = g.in_pixels();
+  const std::int64_t in_rows = g.in[0] * g.in[1];
+  const std::int64_t step = chunk_rows(rows, g.in[2], in_rows);
+  std::vector<C> col(static_cast<std::size_t>(rows * step * g.in[2]));
+  for (std::int64_t n = 0; n < g.batch; ++n)
+    for (std::int64_t grp = 0; grp < g.groups; ++grp) {
+      const C* image = data + (n * g.groups + grp) * g.in_channels * pixels;
+      const C* w = weights + grp * g.in_channels * rows; // [Ci, Co*k], used transposed
+      C* dst = out + (n * g.groups + grp) * g.out_channels * g.out_pixels();
+      for (std::int64_t r0 = 0; r0 < in_rows; r0 += step) {
+        const std::int64_t r1 = std::min(in_rows, r0 + step), width = (r1 - r0) * g.in[2];
+        gemm::multiply<C>(rows, width, g.in_channels, {w, 1, rows}, {image + r0 * g.in[2], pixels, 1}, col.data(),
+                          width);
+        col2im(g, col.data(), r0, r1, dst);
+      }
+    }
+}
+
+enum class conv_direction { forward, backprop };
+
+struct conv_attributes {
+  const std::vector<std::int64_t>& strides;
+  const std::vector<std::int64_t>& dilations;
+  const std::vector<std::int64_t>& pads_begin;
+  const std::vector<std::int64_t>& pads_end;
+  ops::pad_type auto_pad;
+  const std::vector<std::int64_t>* output_padding; ///< backprop only
+};
+
+/// The geometry of a node from its actual shapes; `grouped` says whether the
+/// weights have a leading group axis.
+inline conv_geometry conv_geometry_of(kernel_context& ctx, conv_direction dir, bool grouped, const conv_attributes& a) {
+  const shape& ds = ctx.input_shape(0);
+  const shape& ws = ctx.input_shape(1);
+  const shape& os = ctx.output_shape(0);
+  const std::size_t extra = grouped ? 1 : 0;
+  if (ds.size() < 3 || ds.size() > 5 || ws.size() != ds.size() + extra || os.size() != ds.size())
+    ctx.fail("unexpected ranks of data, weights or output");
+  const std::size_t ns = ds.size() - 2, skip = 3 - ns;
+  auto value = [&](const std::vector<std::int64_t>& v, std::size_t i, std::int64_t fill) {
+    return v.empty() ? fill : v.at(i);
+  };
+  conv_geometry g;
+  g.batch = ds[0];
+  g.groups = grouped ? ws[0] : 1;
+  if (dir == conv_direction::forward) {
+    g.out_channels = ws[extra];
+    g.in_channels = ws[extra + 1];
+  } else {
+    g.in_channels = ws[extra];
+    g.out_channels = ws[extra + 1];
+  }
+  if (g.groups * g.in_channels != ds[1] || g.groups * g.out_channels != os[1] || os[0] != ds[0])
+    ctx.fail("channel counts of data, weights and output do not agree");
+  const bool has_output_shape = dir == conv_direction::backprop && ctx.input_count() > 2;
+  for (std::size_t i = 0; i < ns; ++i) {
+    const std::size_t j = skip + i;
+    g.in[j] = ds[2 + i];
+    g.out[j] = os[2 + i];
+    g.kernel[j] = ws[2 + extra + i];
+    g.stride[j] = value(a.strides, i, 1);
+    g.dilation[j] = value(a.dilations, i, 1);
+    const std::int64_t dk = ops::spatial::dilated(g.kernel[j], g.dilation[j]);
+    if (dir == conv_direction::forward) {
+      const auto pads = ops::spatial::resolved_padding(dimension(g.in[j]), dk, g.stride[j], value(a.pads_begin, i, 0),
+                                                       value(a.pads_end, i, 0), a.auto_pad);
+      g.pad[j] = pads ? pads->first : 0;
+    } else if (a.auto_pad == ops::pad_type::explicit_) {
+      g.pad[j] = value(a.pads_begin, i, 0);
+    } else if (has_output_shape &&
+               (a.auto_pad == ops::pad_type::same_upper || a.auto_pad == ops::pad_type::same_lower)) {
+      // The padding that makes the requested size; SAME_UPPER takes the larger half at the beginning.
+      const std::int64_t total = std::max<std::int64_t>(
+          0, (g.in[j] - 1) * g.stride[j] + dk - g.out[j] + value(*a.output_padding, i, 0));
+      g.pad[j] = a.auto_pad == ops::pad_type::same_upper ? total - total / 2 : total / 2;
+    } else {
+      g.pad[j] = 0; // valid, or same_* without output_shape
+    }
+  }
+  return g;
+}
+
+/// Runs `body.template operator()<C>(data, weights, out)` in the compute type
+/// of the node's element type, converting f16/bf16 through float buffers.
+template <class T, class F> void conv_in_compute_type(kernel_context& ctx, F&& body) {
+  using C = compute_t<T>;
+  auto out = ctx.out<T>(0);
+  if (out.empty()) return;
+  std::vector<C> data_store, weight_store;
+  const auto data = widened<C>(ctx.in<T>(0), data_store);
+  const auto weights = widened<C>(ctx.in<T>(1), weight_store);
+  if constexpr (std::is_same_v<C, T>) {
+    body(data.data(), weights.data(), out.data());
+  } else {
+    std::vector<C> result(out.size(), C{});
+    body(data.data(), weights.data(), result.data());
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = static_cast<T>(result[i]);
+  }
+}
+
+inline void run_convolution(kernel_context& ctx, conv_direction dir, bool grouped, const conv_attributes& a) {
+  const conv_geometry g = conv_geometry_of(ctx, dir, grouped, a);
+  dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+    conv_in_compute_type<T>(ctx, [&](const auto* data, const auto* weights, auto* out) {
+      if (dir == conv_direction::forward)
+        conv_forward(g, data, weights, out);
+      else
+        conv_backprop(g, data, weights, out);
+    });
+  }, "this convolution");
+}
+
+} // namespace detail
+
+template <> struct kernel<ops::Convolution> {
+  static void run(const ops::Convolution& op, kernel_context& ctx) {
+    detail::run_convolution(ctx, detail::conv_direction::forward, false,
+                            {op.strides, op.dilations, op.pads_begin, op.pads_end, op.auto_pad, nullptr});
+  }
+};
+
+template <> struct kernel<ops::GroupConvolution> {
+  static void run(const ops::GroupConvolution& op, kernel_context& ctx) {
+    detail::run_convolution(ctx, detail::conv_direction::forward, true,
+                            {op.strides, op.dilations, op.pads_begin, op.pads_end, op.auto_pad, nullptr});
+  }
+};
+
+template <> struct kernel<ops::ConvolutionBackpropData> {
+  static void run(const ops::ConvolutionBackpropData& op, kernel_context& ctx) {
+    detail::run_convolution(ctx, detail::conv_direction::backprop, false,
+                            {op.strides, op.dilations, op.pads_begin, op.pads_end, op.auto_pad, &op.output_padding});
+  }
+};
+
+template <> struct kernel<ops::GroupConvolutionBackpropData> {
+  static void run(const ops::GroupConvolutionBackpropData& op, kernel_context& ctx) {
+    detail::run_convolution(ctx, detail::conv_direction::backprop, true,
+                            {op.strides, op.dilations, op.pads_begin, op.pads_end, op.auto_pad, &op.output_padding});
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/convolution.hpp ----
+// ---- begin irforge/reference/kernels/cumsum.hpp ----
+// irforge — reference kernel of CumSum-3: running sums along an axis.
+//
+// The axis is input 1 (a scalar or one-element tensor, default 0, negative
+// counts from the back). `exclusive` leaves the current element out of its sum;
+// `reverse` sums from the end. Floating-point sums run in double; integer sums
+// wrap modulo 2^N like the type's own arithmetic.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+
+namespace irforge::reference {
+
+template <> struct kernel<ops::CumSum> {
+  static void run(const ops::CumSum& op, kernel_context& ctx) {
+    const shape& s = ctx.input_shape(0);
+    const auto rank = static_cast<std::int64_t>(s.size());
+    std::int64_t axis = 0;
+    if (ctx.input_count() > 1) {
+      const auto v = ctx.ints(1);
+      if (v.size() != 1) ctx.fail("input 1 (axis) must hold one value, it holds " + std::to_string(v.size()));
+      axis = v[0];
+    }
+    if (axis < -rank || axis >= rank)
+      ctx.fail("axis " + std::to_string(axis) + " is out of range for data shape " + partial_shape(s).to_string());
+    const auto a = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
+    std::size_t outer = 1, inner = 1; // the data as [outer, n, inner]
+    for (std::size_t i = 0; i < a; ++i) outer *= static_cast<std::size_t>(s[i]);
+    for (std::size_t i = a + 1; i < s.size(); ++i) inner *= static_cast<std::size_t>(s[i]);
+    const auto n = static_cast<std::size_t>(s[a]);
+
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      using Acc = std::conditional_t<is_floating_v<T>, double, T>;
+      const auto in = ctx.in<T>(0);
+      auto out = ctx.out<T>(0);
+      if (in.size() != out.size()) ctx.fail("output and input sizes differ");
+      auto add = [](Acc acc, T x) {
+        if constexpr (is_floating_v<T>) return acc + static_cast<double>(static_cast<compute_t<T>>(x));
+        else return detail::numeric::wrapping_add(acc, x);
+      };
+      for (std::size_t o = 0; o < outer; ++o) {
+        for (std::size_t k = 0; k < inner; ++k) {
+          const std::size_t base = o * n * inner + k;
+          Acc acc = 0;
+          for (std::size_t j = 0; j < n; ++j) {
+            const std::size_t i = base + (op.reverse ? n - 1 - j : j) * inner;
+            if (op.exclusive) {
+              out[i] = detail::numeric::convert_value<T>(acc);
+              acc = add(acc, in[i]);
+            } else {
+              acc = add(acc, in[i]);
+              out[i] = detail::numeric::convert_value<T>(acc);
+            }
+          }
+        }
+      }
+    }, "CumSum");
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/cumsum.hpp ----
+// ---- begin irforge/reference/kernels/depth_to_space.hpp ----
+// irforge — reference kernels of DepthToSpace-1 and SpaceToDepth-1 for any
+// number K of spatial axes.
+//
+// Both are a reshape, a transpose and a reshape, i.e. one strided view:
+//   DepthToSpace: output viewed as [N, C', D1, b1, ..., DK, bK]; input channel
+//     (b1..bK) * C' + c' (blocks_first) or c' * bs^K + (b1..bK) (depth_first)
+//   SpaceToDepth: output viewed as [N, b1..bK, C, D1..DK] (blocks_first) or
+//     [N, C, b1..bK, D1..DK] (depth_first); input spatial i = Di * bs + bi
+// where (b1..bK) is the block offset read as a base-bs number.
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::movement {
+
+inline void depth_space(kernel_context& ctx, std::int64_t bs, ops::depth_space_mode mode, bool to_space) {
+  const shape& in = ctx.input_shape(0);
+  const shape& out = ctx.output_shape(0);
+  if (in.size() < 3 || out.size() != in.size() || bs < 1) ctx.fail("internal error: bad DepthToSpace/SpaceToDepth shapes");
+  const std::size_t k = in.size() - 2;
+  const auto st = strides_of(in);
+  const bool blocks_first = mode == ops::depth_space_mode::blocks_first;
+  std::int64_t blocks = 1; // bs^K
+  for (std::size_t i = 0; i < k; ++i) blocks *= bs;
+  // Stride of block digit i (most significant first) within a channel index of unit `unit`.
+  auto digit_stride = [&](std::size_t i, std::int64_t unit) {
+    std::int64_t s = unit;
+    for (std::size_t j = i + 1; j < k; ++j) s *= bs;
+    return s;
+  };
+  strided_view v;
+  auto add = [&](std::int64_t dim, std::int64_t stride) {
+    v.dims.push_back(dim);
+    v.strides.push_back(stride);
+  };
+  add(in[0], st[0]);
+  if (to_space) {
+    const std::int64_t c = in[1] / blocks; // C'
+    if (c * blocks != in[1] || c != out[1]) ctx.fail("internal error: channels do not match the block size");
+    add(c, blocks_first ? st[1] : blocks * st[1]);
+    const std::int64_t unit = blocks_first ? c * st[1] : st[1];
+    for (std::size_t i = 0; i < k; ++i) {
+      if (out[2 + i] != in[2 + i] * bs) ctx.fail("internal error: spatial sizes do not match the block size");
+      add(in[2 + i], st[2 + i]);
+      add(bs, digit_stride(i, unit));
+    }
+  } else {
+    if (out[1] != in[1] * blocks) ctx.fail("internal error: channels do not match the block size");
+    // block digit i moves by one element of input spatial axis i
+    auto add_blocks = [&] {
+      for (std::size_t i = 0; i < k; ++i) add(bs, st[2 + i]);
+    };
+    if (blocks_first) add_blocks();
+    add(in[1], st[1]);
+    if (!blocks_first) add_blocks();
+    for (std::size_t i = 0; i < k; ++i) {
+      if (in[2 + i] != out[2 + i] * bs) ctx.fail("internal error: spatial sizes do not match the block size");
+      add(out[2 + i], bs * st[2 + i]);
+    }
+  }
+  copy_input_view(ctx, v);
+}
+
+} // namespace detail::movement
+
+template <> struct kernel<ops::DepthToSpace> {
+  static void run(const ops::DepthToSpace& op, kernel_context& ctx) {
+    detail::movement::depth_space(ctx, op.block_size, op.mode, true);
+  }
+};
+template <> struct kernel<ops::SpaceToDepth> {
+  static void run(const ops::SpaceToDepth& op, kernel_context& ctx) {
+    detail::movement::depth_space(ctx, op.block_size, op.mode, false);
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/depth_to_space.hpp ----
+// ---- begin irforge/reference/kernels/gather.hpp ----
+// irforge — reference kernels of Gather (v1, v7, v8), GatherElements-6 and
+// GatherND-8.
+//
+// Index rules: Gather-8 counts negative indices from the end of the axis and
+// gives zeros for indices outside [-n, n) (its specification, example 7);
+// Gather-1/7 accept [0, n) only. GatherElements and GatherND accept [-n, n)
+// (as ONNX does). Any other index is an error.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::movement {
+
+/// Index k into an axis of size n, negative counting from the end; -1 when out of range.
+inline std::int64_t wrap_index(std::int64_t k, std::int64_t n, bool negative) {
+  if (negative && k < 0) k += n;
+  return k >= 0 && k < n ? k : -1;
+}
+
+[[noreturn]] inline void index_out_of_range(const kernel_context& ctx, std::int64_t k, std::int64_t n,
+                                            std::string_view axis) {
+  ctx.fail("index " + std::to_string(k) + " is out of range for " + std::string(axis) + " of size " + std::to_string(n));
+}
+
+/// Gather: data viewed as [batch, outer, n, inner], indices as [batch, m];
+/// the output is [batch, outer, m, inner].
+inline void gather(kernel_context& ctx, std::int64_t batch_dims, bool v8) {
+  const shape& data = ctx.input_shape(0);
+  const shape& ind = ctx.input_shape(1);
+  const std::size_t axis = axis_of(ctx, scalar_input(ctx, 2, "axis"), data.size());
+  const std::int64_t b = batch_dims < 0 ? batch_dims + static_cast<std::int64_t>(ind.size()) : batch_dims;
+  if (b < 0 || to_size(b) > axis || to_size(b) > ind.size()) ctx.fail("batch_dims " + std::to_string(batch_dims) + " is out of range");
+  const std::size_t nb = to_size(b);
+  for (std::size_t i = 0; i < nb; ++i)
+    if (data[i] != ind[i]) ctx.fail("data and indices differ in batch axis " + std::to_string(i));
+  const std::int64_t batch = product(data, 0, nb), outer = product(data, nb, axis), n = data[axis],
+                     inner = product(data, axis + 1, data.size()), m = product(ind, nb, ind.size());
+  const std::size_t es = element_bytes(ctx, ctx.input_type(0));
+  if (ctx.output(0).element_count() != static_cast<std::uint64_t>(batch * outer * m * inner))
+    ctx.fail("internal error: the gathered shape differs from the inferred one");
+  if (ctx.output(0).element_count() == 0) return;
+  const auto idx = ctx.ints(1);
+  const std::size_t row = to_size(inner) * es;
+  const std::byte* src = ctx.input(0).bytes().data();
+  std::byte* dst = ctx.output(0).mutable_bytes().data(); // zero-filled: out-of-range rows of v8 stay zero
+  for (std::int64_t bt = 0; bt < batch; ++bt)
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t j = 0; j < m; ++j) {
+        const std::int64_t raw = idx[to_size(bt * m + j)];
+        const std::int64_t k = wrap_index(raw, n, v8);
+        if (k >= 0) {
+          std::memcpy(dst + to_size((bt * outer + o) * m + j) * row, src + to_size((bt * outer + o) * n + k) * row, row);
+        } else if (!v8) {
+          index_out_of_range(ctx, raw, n, "the gather axis");
+        }
+      }
+}
+
+} // namespace detail::movement
+
+template <> struct kernel<ops::Gather> {
+  static void run(const ops::Gather& op, kernel_context& ctx) { detail::movement::gather(ctx, op.batch_dims, true); }
+};
+template <> struct kernel<ops::v7::Gather> {
+  static void run(const ops::v7::Gather& op, kernel_context& ctx) { detail::movement::gather(ctx, op.batch_dims, false); }
+};
+template <> struct kernel<ops::v1::Gather> {
+  static void run(const ops::v1::Gather&, kernel_context& ctx) { detail::movement::gather(ctx, 0, false); }
+};
+
+/// GatherElements: out[c] = data[c with c[axis] = indices[c]]; indices and
+/// data agree on every other axis, so both are viewed as [outer, axis, inner].
+template <> struct kernel<ops::GatherElements> {
+  static void run(const ops::GatherElements& op, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& data = ctx.input_shape(0);
+    const shape& ind = ctx.input_shape(1);
+    const std::size_t axis = axis_of(ctx, op.axis, data.size());
+    if (ind.size() != data.size()) ctx.fail("data and indices differ in rank");
+    for (std::size_t d = 0; d < data.size(); ++d)
+      if (d != axis && ind[d] != data[d]) ctx.fail("data and indices differ in axis " + std::to_string(d));
+    const std::int64_t outer = product(data, 0, axis), n = data[axis], m = ind[axis],
+                       inner = product(data, axis + 1, data.size());
+    const auto idx = ctx.ints(1);
+    by_size(ctx, ctx.input_type(0), [&]<class U>() {
+      const auto src = ctx.in<U>(0);
+      auto out = ctx.out<U>(0);
+      if (out.size() != idx.size()) ctx.fail("internal error: the output differs from the indices in size");
+      std::size_t i = 0;
+      for (std::int64_t o = 0; o < outer; ++o)
+        for (std::int64_t j = 0; j < m; ++j)
+          for (std::int64_t r = 0; r < inner; ++r, ++i) {
+            const std::int64_t k = wrap_index(idx[i], n, true);
+            if (k < 0) index_out_of_range(ctx, idx[i], n, "the gather axis");
+            out[i] = src[to_size((o * n + k) * inner + r)];
+          }
+    });
+  }
+};
+
+/// GatherND-8: each index tuple (the last indices axis, K long) picks a slice
+/// data[batch..., i0, ..., iK-1, :] after the batch_dims shared axes.
+template <> struct kernel<ops::GatherND> {
+  static void run(const ops::GatherND& op, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& data = ctx.input_shape(0);
+    const shape& ind = ctx.input_shape(1);
+    if (op.batch_dims < 0 || ind.empty()) ctx.fail("batch_dims must be >= 0 and indices of rank >= 1");
+    const std::size_t b = to_size(op.batch_dims), k = to_size(ind.back());
+    if (b >= ind.size() || b + k > data.size()) ctx.fail("indices do not fit the data");
+    for (std::size_t i = 0; i < b; ++i)
+      if (data[i] != ind[i]) ctx.fail("data and indices differ in batch axis " + std::to_string(i));
+    const std::int64_t batch = product(data, 0, b), tuples = product(ind, b, ind.size() - 1),
+                       slice = product(data, b + k, data.size()), per_batch = product(data, b, data.size());
+    const std::size_t es = element_bytes(ctx, ctx.input_type(0));
+    if (ctx.output(0).element_count() != static_cast<std::uint64_t>(batch * tuples * slice))
+      ctx.fail("internal error: the gathered shape differs from the inferred one");
+    if (ctx.output(0).element_count() == 0) return;
+    const auto st = strides_of(data);
+    const auto idx = ctx.ints(1);
+    const std::size_t row = to_size(slice) * es;
+    const std::byte* src = ctx.input(0).bytes().data();
+    std::byte* dst = ctx.output(0).mutable_bytes().data();
+    std::size_t t = 0; // index tuple
+    for (std::int64_t bt = 0; bt < batch; ++bt)
+      for (std::int64_t j = 0; j < tuples; ++j, ++t) {
+        std::int64_t off = bt * per_batch;
+        for (std::size_t q = 0; q < k; ++q) {
+          const std::int64_t raw = idx[t * k + q];
+          const std::int64_t v = wrap_index(raw, data[b + q], true);
+          if (v < 0) index_out_of_range(ctx, raw, data[b + q], "data axis " + std::to_string(b + q));
+          off += v * st[b + q];
+        }
+        std::memcpy(dst + t * row, src + to_size(off) * es, row);
+      }
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/gather.hpp ----
+// ---- begin irforge/reference/kernels/indices.hpp ----
+// irforge — reference kernels of the index and sequence ops: TopK (v1, v3,
+// v11), Range-4, OneHot-1 and NonZero-3.
+//
+// TopK orders each slice by value (descending for max, ascending for min),
+// equal values by index, so the result is always the stable one; NaN counts
+// as larger than every number. sort=index then reorders the k chosen by
+// index; sort=none keeps them in value order (any order is allowed).
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::indices {
+
+using movement::product;
+using movement::to_size;
+
+/// a > b with NaN above every number (a strict weak order, unlike >).
+template <class C> bool greater(C a, C b) {
+  if constexpr (std::is_floating_point_v<C>) {
+    if (std::isnan(a)) return !std::isnan(b);
+    if (std::isnan(b)) return false;
+  }
+  return a > b;
+}
+
+template <class T, class I>
+void topk_typed(kernel_context& ctx, std::size_t axis, ops::topk_mode mode, ops::topk_sort_type sort) {
+  using C = compute_t<T>;
+  const shape& in = ctx.input_shape(0);
+  const std::int64_t outer = product(in, 0, axis), n = in[axis], inner = product(in, axis + 1, in.size());
+  const std::int64_t k = ctx.output_shape(0)[axis];
+  if (k < 0 || k > n) ctx.fail("k = " + std::to_string(k) + " is out of range for an axis of size " + std::to_string(n));
+  const auto data = ctx.in<T>(0);
+  auto values = ctx.out<T>(0);
+  auto indices = ctx.out<I>(1);
+  if (k == 0 || values.empty()) return;
+  std::vector<C> slice(to_size(n));
+  std::vector<std::int64_t> order(to_size(n));
+  const bool max = mode == ops::topk_mode::max;
+  auto before = [&](std::int64_t a, std::int64_t b) { // a comes first
+    const C va = slice[to_size(a)], vb = slice[to_size(b)];
+    if (max ? greater(va, vb) : greater(vb, va)) return true;
+    if (max ? greater(vb, va) : greater(va, vb)) return false;
+    return a < b;
+  };
+  for (std::int64_t o = 0; o < outer; ++o)
+    for (std::int64_t r = 0; r < inner; ++r) {
+      const std::int64_t base = o * n * inner + r;
+      for (std::int64_t j = 0; j < n; ++j) {
+        slice[to_size(j)] = static_cast<C>(data[to_size(base + j * inner)]);
+        order[to_size(j)] = j;
+      }
+      std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
+      if (sort == ops::topk_sort_type::index) std::sort(order.begin(), order.begin() + k);
+      const std::int64_t out_base = o * k * inner + r;
+      for (std::int64_t j = 0; j < k; ++j) {
+        const std::int64_t src = order[to_size(j)];
+        values[to_size(out_base + j * inner)] = data[to_size(base + src * inner)];
+        indices[to_size(out_base + j * inner)] = static_cast<I>(src);
+      }
+    }
+}
+
+inline void topk(kernel_context& ctx, std::int64_t axis, ops::topk_mode mode, ops::topk_sort_type sort) {
+  const std::size_t a = movement::axis_of(ctx, axis, ctx.input_shape(0).size());
+  const element_type index_type = ctx.output(1).type();
+  if (index_type != element_type::i32 && index_type != element_type::i64) ctx.fail("indices must be i32 or i64");
+  dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+    if (index_type == element_type::i32) topk_typed<T, std::int32_t>(ctx, a, mode, sort);
+    else topk_typed<T, std::int64_t>(ctx, a, mode, sort);
+  }, "TopK");
+}
+
+} // namespace detail::indices
+
+template <> struct kernel<ops::TopK> {
+  static void run(const ops::TopK& op, kernel_context& ctx) { detail::indices::topk(ctx, op.axis, op.mode, op.sort); }
+};
+template <> struct kernel<ops::v3::TopK> {
+  static void run(const ops::v3::TopK& op, kernel_context& ctx) { detail::indices::topk(ctx, op.axis, op.mode, op.sort); }
+};
+template <> struct kernel<ops::v1::TopK> {
+  static void run(const ops::v1::TopK& op, kernel_context& ctx) { detail::indices::topk(ctx, op.axis, op.mode, op.sort); }
+};
+
+/// Range: out[i] = start + i * step. Integer outputs use the truncated
+/// start and step in 64-bit arithmetic (an error when that overflows); float
+/// outputs compute in their own precision (float for f16/bf16), as OpenVINO does.
+template <> struct kernel<ops::Range> {
+  static void run(const ops::Range&, kernel_context& ctx) {
+    const element_type type = ctx.output(0).type();
+    auto read = [&](std::size_t i) {
+      if (ctx.input(i).element_count() != 1) ctx.fail("input " + std::to_string(i) + " must be a scalar");
+      return ctx.input(i).as_f64()[0];
+    };
+    dispatch<types::numeric>(type, [&]<class T>() {
+      auto out = ctx.out<T>(0);
+      if (out.empty()) return;
+      if constexpr (std::is_integral_v<T>) {
+        auto exact = [&](std::size_t i) -> std::int64_t {
+          if (is_integral(ctx.input_type(i))) return ctx.ints(i).at(0);
+          const double v = std::trunc(read(i));
+          if (!(v >= -9.2e18 && v <= 9.2e18)) ctx.fail("input " + std::to_string(i) + " does not fit 64-bit integers");
+          return static_cast<std::int64_t>(v);
+        };
+        const std::int64_t start = exact(0), step = exact(2);
+        std::int64_t v = start;
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          out[i] = static_cast<T>(v);
+          if (i + 1 < out.size() && __builtin_add_overflow(v, step, &v)) ctx.fail("Range overflows 64-bit integers");
+        }
+      } else {
+        using C = compute_t<T>;
+        const C start = static_cast<C>(T(static_cast<C>(read(0)))), step = static_cast<C>(T(static_cast<C>(read(2))));
+        for (std::size_t i = 0; i < out.size(); ++i) out[i] = T(start + static_cast<C>(i) * step);
+      }
+    }, "Range");
+  }
+};
+
+/// OneHot: output [outer, depth, inner] around the new axis; on_value where
+/// the index equals the position, off_value elsewhere. Indices outside
+/// [0, depth), negative ones included, select nothing (OneHot-1 behaves as
+/// OneHot-16's default negative_indices_mode "ignore-negative").
+template <> struct kernel<ops::OneHot> {
+  static void run(const ops::OneHot& op, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& ind = ctx.input_shape(0);
+    const auto rank = static_cast<std::int64_t>(ind.size());
+    if (op.axis < -rank - 1 || op.axis > rank) ctx.fail("axis " + std::to_string(op.axis) + " is out of range");
+    const std::size_t axis = to_size(op.axis < 0 ? op.axis + rank + 1 : op.axis);
+    const std::int64_t depth = ctx.output_shape(0)[axis];
+    const std::int64_t inner = product(ind, axis, ind.size());
+    const auto idx = ctx.ints(0);
+    if (ctx.input_type(2) != ctx.output(0).type() || ctx.input_type(3) != ctx.output(0).type())
+      ctx.fail("on_value and off_value must have the output type");
+    by_size(ctx, ctx.output(0).type(), [&]<class U>() {
+      const auto on = ctx.in<U>(2), off = ctx.in<U>(3);
+      if (on.size() != 1 || off.size() != 1) ctx.fail("on_value and off_value must be scalars");
+      auto out = ctx.out<U>(0);
+      std::fill(out.begin(), out.end(), off[0]);
+      for (std::size_t i = 0; i < idx.size(); ++i) {
+        const std::int64_t k = idx[i];
+        if (k < 0 || k >= depth) continue;
+        const std::int64_t o = static_cast<std::int64_t>(i) / inner, r = static_cast<std::int64_t>(i) % inner;
+        out[to_size((o * depth + k) * inner + r)] = on[0];
+      }
+    });
+  }
+};
+
+/// NonZero: the coordinates of the non-zero elements in row-major order, as
+/// [rank, count] (a non-zero scalar gives [1, 1] holding 0, a zero one [0, 0],
+/// as the op's infer says). The count is known only now, so the output is
+/// replaced by one of the right size.
+template <> struct kernel<ops::NonZero> {
+  static void run(const ops::NonZero&, kernel_context& ctx) {
+    using detail::movement::to_size;
+    const shape& in = ctx.input_shape(0);
+    const element_type out_type = ctx.output(0).type();
+    if (out_type != element_type::i32 && out_type != element_type::i64) ctx.fail("output type must be i32 or i64");
+    std::vector<std::int64_t> found; // flat positions of the non-zeros
+    dispatch<types::all>(ctx.input_type(0), [&]<class T>() {
+      const auto data = ctx.in<T>(0);
+      for (std::size_t i = 0; i < data.size(); ++i)
+        if (static_cast<compute_t<T>>(data[i]) != compute_t<T>{}) found.push_back(static_cast<std::int64_t>(i));
+    }, "NonZero");
+    const auto count = static_cast<std::int64_t>(found.size());
+    const auto rank = static_cast<std::int64_t>(in.size());
+    const shape out_shape = rank == 0 ? shape{count, count} : shape{rank, count};
+    tensor out = tensor::allocate(out_type, out_shape);
+    auto write = [&]<class I>() {
+      I* o = reinterpret_cast<I*>(out.mutable_bytes().data());
+      if (rank == 0) return; // the single index is 0 (already)
+      for (std::int64_t j = 0; j < count; ++j) {
+        std::int64_t flat = found[to_size(j)];
+        for (std::int64_t r = rank - 1; r >= 0; --r) {
+          const std::int64_t extent = in[to_size(r)];
+          o[to_size(r * count + j)] = static_cast<I>(flat % extent);
+          flat /= extent;
+        }
+      }
+    };
+    if (out_type == element_type::i32) {
+      for (std::int64_t d : in)
+        if (d > std::numeric_limits<std::int32_t>::max()) ctx.fail("coordinates do not fit the output type i32");
+      write.template operator()<std::int32_t>();
+    } else {
+      write.template operator()<std::int64_t>();
+    }
+    ctx.set_output(0, std::move(out));
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/indices.hpp ----
+// ---- begin irforge/reference/kernels/interpolate.hpp ----
+// irforge — reference kernels of Interpolate-4 and Interpolate-11.
+//
+// The data is first zero-padded by pads_begin / pads_end (cut or extended
+// with zeros to the data rank). Each interpolated axis then gets its scale:
+// the `scales` input in shape_calculation_mode scales, else
+// output size / padded size (in f32, as OpenVINO computes it). Every mode is
+// separable, so the kernels run one 1-D resampling pass per axis: for each
+// output position a short list of (input index, weight) taps, built in f32
+// by the spec's formulas:
+//   nearest      the source coordinate rounded by nearest_mode
+//                ("simple" rounds up when the scale is below 1), clamped;
+//   linear_onnx  the two neighbours of the clamped source coordinate;
+//   cubic        four neighbours (clamped to the edge) with Keys'
+//                coefficients for cube_coeff;
+//   linear       a triangle filter over [round(x) - r, round(x) + r],
+//                stretched by the scale when antialias is set and some
+//                axis is downsampled; weights normalised over the taps that
+//                fall inside the data;
+//   bilinear_pillow / bicubic_pillow (Interpolate-11, two axes)  Pillow's
+//                resampling filters: the second axis is resampled first, an
+//                axis whose size does not change is left alone, and the
+//                intermediate image is stored in the data type, as Pillow does.
+// A source coordinate is left unchanged on an axis whose scale is 1 or whose
+// size does not change (as in OpenVINO). The product of the per-axis taps is
+// exactly the N-D interpolation the spec describes (for `linear`, the N-D
+// normalisation factorises into the per-axis ones).
+//
+// Values are computed in f32 (f64 for f64, i32 and i64 data). Integer results
+// are saturated to the type: rounded for linear and the Pillow modes,
+// truncated for cubic and linear_onnx (as OpenVINO does); nearest copies.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail {
+
+/// Per output position o of one axis, the taps [offsets[o], offsets[o + 1]).
+struct interpolation_taps {
+  std::vector<std::int64_t> offsets{0};
+  std::vector<std::int64_t> index;
+  std::vector<double> weight;
+
+  void add(std::int64_t i, double w) {
+    index.push_back(i);
+    weight.push_back(w);
+  }
+  void next() { offsets.push_back(static_cast<std::int64_t>(index.size())); }
+};
+
+/// The source coordinate of output coordinate x (OpenVINO's formulas, in f32).
+inline float interpolate_source(ops::coordinate_transformation_mode mode, float x, float scale, float out_len,
+                                float in_len) {
+  using M = ops::coordinate_transformation_mode;
+  if (scale == 1.0f || out_len == in_len) return x;
+  switch (mode) {
+  case M::half_pixel: return (x + 0.5f) / scale - 0.5f;
+  case M::pytorch_half_pixel: return out_len > 1.0f ? (x + 0.5f) / scale - 0.5f : 0.0f;
+  case M::asymmetric: return x / scale;
+  case M::tf_half_pixel_for_nn: return (x + 0.5f) / scale;
+  case M::align_corners: return out_len == 1.0f ? 0.0f : x * (in_len - 1.0f) / (out_len - 1.0f);
+  }
+  return x;
+}
+
+/// v clamped to [lo, hi]; NaN becomes lo.
+inline float interpolate_clamp(float v, float lo, float hi) { return v >= lo ? (v <= hi ? v : hi) : lo; }
+
+inline interpolation_taps nearest_taps(const ops::coordinate_transformation_mode ctm, ops::nearest_mode rounding,
+                                       float scale, std::int64_t in, std::int64_t out) {
+  interpolation_taps t;
+  const bool downsample = scale < 1.0f;
+  for (std::int64_t o = 0; o < out; ++o) {
+    if (in > 0) {
+      // Clamped first, so that the rounding and the conversion stay in range.
+      const float x = interpolate_clamp(
+          interpolate_source(ctm, static_cast<float>(o), scale, static_cast<float>(out), static_cast<float>(in)), -2.0f,
+          static_cast<float>(in) + 1.0f);
+      float r = x;
+      switch (rounding) {
+      case ops::nearest_mode::round_prefer_floor: r = x - std::floor(x) == 0.5f ? std::floor(x) : std::round(x); break;
+      case ops::nearest_mode::round_prefer_ceil: r = std::round(x); break;
+      case ops::nearest_mode::floor: r = std::floor(x); break;
+      case ops::nearest_mode::ceil: r = std::ceil(x); break;
+      case ops::nearest_mode::simple: r = downsample ? std::ceil(x) : std::trunc(x); break;
+      }
+      t.add(std::clamp<std::int64_t>(static_cast<std::int64_t>(r), 0, in - 1), 1.0);
+    }
+    t.next();
+  }
+  return t;
+}
+
+inline interpolation_taps linear_onnx_taps(ops::coordinate_transformation_mode ctm, float scale, std::int64_t in,
+                                           std::int64_t out) {
+  interpolation_taps t;
+  for (std::int64_t o = 0; o < out; ++o) {
+    if (in > 0) {
+      const float x = interpolate_clamp(
+          interpolate_source(ctm, static_cast<float>(o), scale, static_cast<float>(out), static_cast<float>(in)), 0.0f,
+          static_cast<float>(in - 1));
+      const std::int64_t i0 = std::min(static_cast<std::int64_t>(x), in - 1);
+      const std::int64_t i1 = std::min(i0 + 1, in - 1);
+      float d0 = std::fabs(x - static_cast<float>(i0)), d1 = std::fabs(x - static_cast<float>(i1));
+      if (i0 == i1) d0 = d1 = 0.5f;
+      t.add(i0, d1);
+      t.add(i1, d0);
+    }
+    t.next();
+  }
+  return t;
+}
+
+inline interpolation_taps cubic_taps(ops::coordinate_transformation_mode ctm, float scale, float a, std::int64_t in,
+                                     std::int64_t out) {
+  interpolation_taps t;
+  for (std::int64_t o = 0; o < out; ++o) {
+    if (in > 0) {
+      // Beyond [-4, in + 3] every tap is clamped to the same edge element anyway.
+      const float x = interpolate_clamp(
+          interpolate_source(ctm, static_cast<float>(o), scale, static_cast<float>(out), static_cast<float>(in)), -4.0f,
+          static_cast<float>(in) + 3.0f);
+      const float base = std::floor(x);
+      const float s = std::fabs(x - base);
+      const std::array<float, 4> c{
+          ((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a,
+          ((a + 2) * s - (a + 3)) * s * s + 1,
+          ((a + 2) * (1 - s) - (a + 3)) * (1 - s) * (1 - s) + 1,
+          ((a * (2 - s) - 5 * a) * (2 - s) + 8 * a) * (2 - s) - 4 * a,
+      };
+      for (std::int64_t k = 0; k < 4; ++k)
+        t.add(std::clamp<std::int64_t>(static_cast<std::int64_t>(base) - 1 + k, 0, in - 1), c[static_cast<std::size_t>(k)]);
+    }
+    t.next();
+  }
+  return t;
+}
+
+/// OpenVINO's `linear` mode on one axis; `stretch` is the antialias factor a
+/// (the scale when antialiasing a downsampled image, else 1).
+inline interpolation_taps triangle_taps(ops::coordinate_transformation_mode ctm, float scale, float stretch,
+                                        std::int64_t in, std::int64_t out) {
+  interpolation_taps t;
+  const double radius = scale > 1.0f ? 2.0 : std::ceil(2.0 / static_cast<double>(stretch));
+  for (std::int64_t o = 0; o < out; ++o) {
+    const float x =
+        interpolate_source(ctm, static_cast<float>(o), scale, static_cast<float>(out), static_cast<float>(in));
+    // Outside this range no tap has a weight (and the conversions stay in range).
+    if (in > 0 && x >= -radius - 2.0 && x <= static_cast<double>(in) + radius + 2.0) {
+      const auto centre = static_cast<std::int64_t>(std::round(x));
+      const auto r = static_cast<std::int64_t>(std::min(radius, static_cast<double>(in) + 2.0));
+      const std::size_t first = t.index.size();
+      float total = 0.0f;
+      for (std::int64_t j = std::max<std::int64_t>(0, centre - r); j <= std::min(in - 1, centre + r); ++j) {
+        const float w = std::max(0.0f, 1.0f - std::fabs(stretch * (x - static_cast<float>(j))));
+        t.add(j, w);
+        total += w;
+      }
+      for (std::size_t k = first; k < t.weight.size(); ++k)
+        t.weight[k] = total == 0.0f ? 0.0 : static_cast<double>(static_cast<float>(t.weight[k]) / total);
+    }
+    t.next();
+  }
+  return t;
+}
+
+/// Pillow's resampling coefficients for one axis (in double, as Pillow).
+inline interpolation_taps pillow_taps(bool bicubic, double a, std::int64_t in, std::int64_t out) {
+  interpolation_taps t;
+  auto filter = [&](double x) {
+    x = std::fabs(x);
+    if (!bicubic) return x < 1.0 ? 1.0 - x : 0.0;
+    if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0;
+    if (x < 2.0) return (((x - 5.0) * x + 8.0) * x - 4.0) * a;
+    return 0.0;
+  };
+  const double scale = out > 0 ? static_cast<double>(static_cast<float>(in)) / static_cast<double>(out) : 1.0;
+  const double filterscale = std::max(scale, 1.0);
+  const double support = (bicubic ? 2.0 : 1.0) * filterscale;
+  for (std::int64_t o = 0; o < out; ++o) {
+    const double centre = (static_cast<double>(o) + 0.5) * scale;
+    const auto lo = std::max<std::int64_t>(0, static_cast<std::int64_t>(centre - support + 0.5));
+    const auto hi = std::min<std::int64_t>(in, static_cast<std::int64_t>(centre + support + 0.5));
+    const std::size_t first = t.index.size();
+    double total = 0.0;
+    for (std::int64_t x = lo; x < hi; ++x) {
+      const double w = filter((static_cast<double>(x) - centre + 0.5) / filterscale);
+      t.add(x, w);
+      total += w;
+    }
+    if (total != 0.0)
+      for (std::size_t k = first; k < t.weight.size(); ++k) t.weight[k] /= total;
+    t.next();
+  }
+  return t;
+}
+
+/// dst = src resampled along `axis` (length src_shape[axis] -> taps count),
+/// both row-major; src_shape is updated to the new shape.
+template <class A>
+void resample_axis(const std::vector<A>& src, shape& src_shape, std::size_t axis, const interpolation_taps& taps,
+                   std::vector<A>& dst) {
+  const std::int64_t out_len = static_cast<std::int64_t>(taps.offsets.size()) - 1;
+  std::int64_t outer = 1, inner = 1;
+  for (std::size_t d = 0; d < axis; ++d) outer *= src_shape[d];
+  for (std::size_t d = axis + 1; d < src_shape.size(); ++d) inner *= src_shape[d];
+  const std::int64_t in_len = src_shape[axis];
+  dst.assign(static_cast<std::size_t>(outer * out_len * inner), A{});
+  for (std::int64_t b = 0; b < outer; ++b)
+    for (std::int64_t o = 0; o < out_len; ++o) {
+      A* d = dst.data() + (b * out_len + o) * inner;
+      for (auto k = taps.offsets[static_cast<std::size_t>(o)]; k < taps.offsets[static_cast<std::size_t>(o) + 1]; ++k) {
+        const A w = static_cast<A>(taps.weight[static_cast<std::size_t>(k)]);
+        const A* s = src.data() + (b * in_len + taps.index[static_cast<std::size_t>(k)]) * inner;
+        for (std::int64_t i = 0; i < inner; ++i) d[i] += w * s[i];
+      }
+    }
+  src_shape[axis] = out_len;
+}
+
+/// Nearest: a gather along `axis` (one tap per output position), any type.
+template <class T>
+void gather_axis(const std::vector<T>& src, shape& src_shape, std::size_t axis, const interpolation_taps& taps,
+                 std::vector<T>& dst) {
+  const std::int64_t out_len = static_cast<std::int64_t>(taps.offsets.size()) - 1;
+  std::int64_t outer = 1, inner = 1;
+  for (std::size_t d = 0; d < axis; ++d) outer *= src_shape[d];
+  for (std::size_t d = axis + 1; d < src_shape.size(); ++d) inner *= src_shape[d];
+  const std::int64_t in_len = src_shape[axis];
+  dst.assign(static_cast<std::size_t>(outer * out_len * inner), T{});
+  for (std::int64_t b = 0; b < outer; ++b)
+    for (std::int64_t o = 0; o < out_len; ++o) {
+      const auto k = taps.offsets[static_cast<std::size_t>(o)];
+      if (k == taps.offsets[static_cast<std::size_t>(o) + 1]) continue; // nothing to read: zeros
+      const T* s = src.data() + (b * in_len + taps.index[static_cast<std::size_t>(k)]) * inner;
+      std::copy(s, s + inner, dst.data() + (b * out_len + o) * inner);
+    }
+  src_shape[axis] = out_len;
+}
+
+/// A computed value stored as T: integers saturated, rounded half away from
+/// zero (`round`) or truncated.
+template <class T, class A> T interpolate_store(A v, bool round) {
+  if constexpr (std::is_integral_v<T>) {
+    if (std::isnan(v)) return T{};
+    const A r = round ? std::round(v) : std::trunc(v);
+    if (r <= static_cast<A>(std::numeric_limits<T>::lowest())) return std::numeric_limits<T>::lowest();
+    if (r >= static_cast<A>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+    return static_cast<T>(r);
+  } else {
+    return static_cast<T>(v);
+  }
+}
+
+/// The data zero-padded to `padded`, element type converted by `convert`.
+template <class U, class T, class F>
+std::vector<U> interpolate_padded(std::span<const T> in, const shape& in_shape, const shape& padded,
+                                  const std::vector<std::int64_t>& begin, F convert) {
+  std::vector<U> out(static_cast<std::size_t>(element_count(padded)), U{});
+  if (in.empty()) return out;
+  const std::size_t rank = in_shape.size();
+  if (rank == 0) {
+    out[0] = convert(in[0]);
+    return out;
+  }
+  const std::int64_t row = in_shape[rank - 1];
+  const auto out_strides = strides_of(padded);
+  std::vector<std::int64_t> idx(rank, 0);
+  for (std::size_t done = 0; done < in.size(); done += static_cast<std::size_t>(row)) {
+    std::int64_t at = 0;
+    for (std::size_t d = 0; d < rank; ++d) at += (idx[d] + begin[d]) * out_strides[d];
+    for (std::int64_t x = 0; x < row; ++x) out[static_cast<std::size_t>(at + x)] = convert(in[done + static_cast<std::size_t>(x)]);
+    for (std::size_t d = rank - 1; d-- > 0;) { // next row
+      if (++idx[d] < in_shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return out;
+}
+
+struct interpolate_ports {
+  std::size_t sizes, scales;
+  std::optional<std::size_t> axes;
+};
+
+template <class Op> void run_interpolate(const Op& op, kernel_context& ctx, const interpolate_ports& ports) {
+  using M = ops::interpolate_mode;
+  const shape& in_shape = ctx.input_shape(0);
+  const shape& out_shape = ctx.output_shape(0);
+  const std::size_t rank = in_shape.size();
+  if (out_shape.size() != rank) ctx.fail("the output rank differs from the data rank");
+
+  std::vector<std::int64_t> axes;
+  if (ports.axes) {
+    axes = ctx.ints(*ports.axes);
+    std::vector<bool> seen(rank, false);
+    for (std::int64_t a : axes) {
+      if (a < 0 || a >= static_cast<std::int64_t>(rank) || seen[static_cast<std::size_t>(a)])
+        ctx.fail("axes must be distinct and in [0, " + std::to_string(rank) + ")");
+      seen[static_cast<std::size_t>(a)] = true;
+    }
+  } else {
+    for (std::size_t i = 0; i < rank; ++i) axes.push_back(static_cast<std::int64_t>(i));
+  }
+
+  std::vector<std::int64_t> begin(rank, 0);
+  shape padded = in_shape;
+  for (std::size_t i = 0; i < rank; ++i) {
+    begin[i] = i < op.pads_begin.size() ? op.pads_begin[i] : 0;
+    const std::int64_t end = i < op.pads_end.size() ? op.pads_end[i] : 0;
+    if (begin[i] < 0 || end < 0) ctx.fail("pads_begin and pads_end must not be negative");
+    padded[i] += begin[i] + end;
+  }
+  std::vector<bool> interpolated(rank, false);
+  for (std::int64_t a : axes) interpolated[static_cast<std::size_t>(a)] = true;
+  for (std::size_t i = 0; i < rank; ++i)
+    if (!interpolated[i] && out_shape[i] != padded[i]) ctx.fail("the output shape does not match the padded data");
+
+  std::vector<float> scales(axes.size(), 1.0f);
+  if (op.shape_calculation_mode == ops::shape_calculation_mode::scales) {
+    const auto given = ctx.input(ports.scales).as_f64();
+    if (given.size() < axes.size()) ctx.fail("scales has fewer values than there are axes");
+    for (std::size_t i = 0; i < axes.size(); ++i) scales[i] = static_cast<float>(given[i]);
+  } else {
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      const auto a = static_cast<std::size_t>(axes[i]);
+      scales[i] = static_cast<float>(out_shape[a]) / static_cast<float>(padded[a]);
+    }
+  }
+
+  const bool pillow = op.mode == M::bilinear_pillow || op.mode == M::bicubic_pillow;
+  if (pillow && axes.size() != 2)
+    ctx.fail("mode " + attr::format(op.mode) + " interpolates exactly two axes (H, W), got " +
+             std::to_string(axes.size()));
+  const bool antialias = op.antialias && std::any_of(scales.begin(), scales.end(), [](float s) { return s < 1.0f; });
+
+  auto taps_for = [&](std::size_t i) {
+    const auto a = static_cast<std::size_t>(axes[i]);
+    const auto ctm = op.coordinate_transformation_mode;
+    switch (op.mode) {
+    case M::nearest: return nearest_taps(ctm, op.nearest_mode, scales[i], padded[a], out_shape[a]);
+    case M::linear_onnx: return linear_onnx_taps(ctm, scales[i], padded[a], out_shape[a]);
+    case M::cubic: return cubic_taps(ctm, scales[i], static_cast<float>(op.cube_coeff), padded[a], out_shape[a]);
+    case M::linear: return triangle_taps(ctm, scales[i], antialias ? scales[i] : 1.0f, padded[a], out_shape[a]);
+    case M::bilinear_pillow: return pillow_taps(false, op.cube_coeff, padded[a], out_shape[a]);
+    case M::bicubic_pillow: return pillow_taps(true, op.cube_coeff, padded[a], out_shape[a]);
+    }
+    return interpolation_taps{};
+  };
+
+  dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+    auto out = ctx.out<T>(0);
+    if (out.empty()) return;
+    const auto in = ctx.in<T>(0);
+    shape current = padded;
+    if (op.mode == M::nearest) {
+      std::vector<T> buffer = interpolate_padded<T>(in, in_shape, padded, begin, [](T v) { return v; }), next;
+      for (std::size_t i = 0; i < axes.size(); ++i) {
+        gather_axis(buffer, current, static_cast<std::size_t>(axes[i]), taps_for(i), next);
+        buffer.swap(next);
+      }
+      std::copy(buffer.begin(), buffer.end(), out.begin());
+      return;
+    }
+    using C = compute_t<T>;
+    using A = std::conditional_t<std::is_same_v<T, double> || (std::is_integral_v<T> && sizeof(T) >= 4), double, float>;
+    std::vector<A> buffer =
+        interpolate_padded<A>(in, in_shape, padded, begin, [](T v) { return static_cast<A>(static_cast<C>(v)); });
+    std::vector<A> next;
+    const bool round = op.mode == M::linear || pillow;
+    if (pillow) {
+      // The second axis first; an unchanged axis is skipped; the intermediate is stored as T.
+      bool first_pass = true;
+      for (std::size_t i : {std::size_t{1}, std::size_t{0}}) {
+        const auto a = static_cast<std::size_t>(axes[i]);
+        if (out_shape[a] == current[a]) continue;
+        if (!first_pass)
+          for (auto& v : buffer) v = static_cast<A>(static_cast<C>(interpolate_store<T>(v, true)));
+        resample_axis(buffer, current, a, taps_for(i), next);
+        buffer.swap(next);
+        first_pass = false;
+      }
+    } else {
+      for (std::size_t i = 0; i < axes.size(); ++i) {
+        resample_axis(buffer, current, static_cast<std::size_t>(axes[i]), taps_for(i), next);
+        buffer.swap(next);
+      }
+    }
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = interpolate_store<T>(buffer[i], round);
+  }, "Interpolate");
+}
+
+} // namespace detail
+
+template <> struct kernel<ops::v4::Interpolate> {
+  static void run(const ops::v4::Interpolate& op, kernel_context& ctx) {
+    detail::run_interpolate(op, ctx,
+                            {1, 2, ctx.input_count() > 3 ? std::optional<std::size_t>(3) : std::nullopt});
+  }
+};
+
+template <> struct kernel<ops::Interpolate> {
+  static void run(const ops::Interpolate& op, kernel_context& ctx) {
+    detail::run_interpolate(op, ctx,
+                            {1, 1, ctx.input_count() > 2 ? std::optional<std::size_t>(2) : std::nullopt});
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/interpolate.hpp ----
+// ---- begin irforge/reference/kernels/normalization.hpp ----
+// irforge — reference kernels of the normalizations: BatchNormInference (v5:
+// data, gamma, beta, mean, variance; v1: gamma, beta, data, mean, variance),
+// LRN-1, MVN-6 and NormalizeL2-1. Floating-point types; statistics in double.
+//
+// - BatchNormInference: gamma * (x - mean) / sqrt(variance + epsilon) + beta, per channel (dimension 1).
+// - LRN: x / (bias + alpha / size^len(axes) * sum(x^2 over the window)) ^ beta, the window
+//   spanning [i - (size-1)/2, i + (size-1)/2] (clipped to the tensor) along each axis, as
+//   OpenVINO's reference does (alpha is divided by size once per axis).
+// - MVN: x - mean over the axes, divided by sqrt(variance + eps) (inside_sqrt) or
+//   sqrt(variance) + eps (outside_sqrt) when normalize_variance; variance = mean((x - mean)^2).
+// - NormalizeL2: x / sqrt(sum(x^2) + eps) (add) or x / sqrt(max(sum(x^2), eps)) (max);
+//   with no axes each element is divided by itself (1, or 0 for 0), as the specification says.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <utility>
+#include <vector>
+
+// ---- begin irforge/reference/kernels/reduce.hpp ----
+// irforge — reference kernels of the reductions: ReduceSum, ReduceMean,
+// ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceLogicalAnd,
+// ReduceLogicalOr; and the axis helpers the normalization kernels share.
+//
+// Axes (input 1) may be negative, repeated or empty: with no axes each output
+// element reduces the one input element at its place (so ReduceL1/L2 give |x|).
+// Floating-point values accumulate in double. Integers wrap modulo 2^N like
+// the type's own arithmetic; ReduceMean divides with truncation, ReduceL2 sums
+// squares in double and truncates the root (OpenVINO's reference does both).
+// Over an empty set: Sum/L1/L2 give 0, Prod 1, Max -inf (the lowest integer),
+// Min +inf (the largest integer), Mean NaN (0 for integers), And true, Or false.
+// NaN propagates through Max and Min (NumPy's rule).
+
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::reduce_ops {
+
+/// The axes named by integer input `input` as a mask over the `rank` dimensions
+/// of input 0; an axis outside [-rank, rank) is an error.
+inline std::vector<bool> axes_mask(const kernel_context& ctx, std::size_t input, std::size_t rank) {
+  const auto axes = ctx.ints(input);
+  const auto r = static_cast<std::int64_t>(rank);
+  std::vector<bool> mask(rank, false);
+  for (const std::int64_t a : axes) {
+    if (a < -r || a >= r)
+      ctx.fail("axis " + std::to_string(a) + " is out of range for data shape " +
+               partial_shape(ctx.input_shape(0)).to_string() + " (axes " + attr::format(axes) + ")");
+    mask[static_cast<std::size_t>(a < 0 ? a + r : a)] = true;
+  }
+  return mask;
+}
+
+/// The shape `s` with the masked dimensions set to 1 (the keep_dims shape of the reduction).
+inline shape kept_shape(const shape& s, const std::vector<bool>& mask) {
+  shape k = s;
+  for (std::size_t i = 0; i < k.size(); ++i)
+    if (mask[i]) k[i] = 1;
+  return k;
+}
+
+/// How many input elements each output element reduces.
+inline std::uint64_t group_size(const shape& s, const std::vector<bool>& mask) {
+  std::uint64_t n = 1;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (mask[i]) n *= static_cast<std::uint64_t>(s[i]);
+  return n;
+}
+
+/// Calls step(group, element) for every input element, with the index of its
+/// group in the kept shape (groups are ordered as the reduced output is).
+template <class Step> void for_each_in_groups(const shape& in, const shape& kept, Step&& step) {
+  for_each_broadcast<1>(in, {kept}, [&](std::int64_t i, const std::array<std::int64_t, 1>& off) {
+    step(static_cast<std::size_t>(off[0]), static_cast<std::size_t>(i));
+  });
+}
+
+/// out[g] = finish(fold of step over group g starting at init, group size).
+template <class T, class Acc, class Step, class Finish>
+void reduce(kernel_context& ctx, Acc init, Step&& step, Finish&& finish) {
+  const shape& in_shape = ctx.input_shape(0);
+  const auto mask = axes_mask(ctx, 1, in_shape.size());
+  const shape kept = kept_shape(in_shape, mask);
+  const auto in = ctx.in<T>(0);
+  auto out = ctx.out<T>(0);
+  if (element_count(kept) != out.size()) ctx.fail("output shape does not match the reduced input shape");
+  const std::uint64_t count = group_size(in_shape, mask);
+  std::vector<Acc> acc(out.size(), init);
+  for_each_in_groups(in_shape, kept, [&](std::size_t g, std::size_t i) { step(acc[g], in[i]); });
+  for (std::size_t g = 0; g < out.size(); ++g) out[g] = finish(acc[g], count);
+}
+
+/// A double accumulator back to storage type T (f32 overflow gives inf, not UB).
+template <class T> T from_double(double v) { return numeric::convert_value<T>(v); }
+
+template <class T> double as_double(T x) { return static_cast<double>(static_cast<compute_t<T>>(x)); }
+
+template <class T> T wrapping_abs(T x) {
+  if constexpr (std::is_signed_v<T>) return x < 0 ? numeric::wrapping_neg(x) : x;
+  else return x;
+}
+
+} // namespace detail::reduce_ops
+
+template <> struct kernel<ops::ReduceSum> {
+  static void run(const ops::ReduceSum&, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      if constexpr (is_floating_v<T>)
+        reduce<T>(ctx, 0.0, [](double& a, T x) { a += as_double(x); }, [](double a, std::uint64_t) { return from_double<T>(a); });
+      else
+        reduce<T>(ctx, T(0), [](T& a, T x) { a = detail::numeric::wrapping_add(a, x); }, [](T a, std::uint64_t) { return a; });
+    }, "ReduceSum");
+  }
+};
+
+template <> struct kernel<ops::ReduceMean> {
+  static void run(const ops::ReduceMean&, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      if constexpr (is_floating_v<T>) {
+        reduce<T>(ctx, 0.0, [](double& a, T x) { a += as_double(x); }, [](double a, std::uint64_t n) {
+          return from_double<T>(n == 0 ? std::numeric_limits<double>::quiet_NaN() : a / static_cast<double>(n));
+        });
+      } else {
+        // The sum in 64 bits (wrapping), divided with truncation.
+        using W = std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>;
+        reduce<T>(ctx, W(0), [](W& a, T x) { a = detail::numeric::wrapping_add(a, static_cast<W>(x)); },
+                  [](W a, std::uint64_t n) { return n == 0 ? T(0) : static_cast<T>(a / static_cast<W>(n)); });
+      }
+    }, "ReduceMean");
+  }
+};
+
+template <> struct kernel<ops::ReduceMax> {
+  static void run(const ops::ReduceMax&, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      if constexpr (is_floating_v<T>)
+        reduce<T>(ctx, -std::numeric_limits<double>::infinity(), [](double& a, T x) {
+          const double v = as_double(x);
+          if (std::isnan(v) || v > a) a = v;
+        }, [](double a, std::uint64_t) { return from_double<T>(a); });
+      else
+        reduce<T>(ctx, std::numeric_limits<T>::lowest(), [](T& a, T x) { if (x > a) a = x; },
+                  [](T a, std::uint64_t) { return a; });
+    }, "ReduceMax");
+  }
+};
+
+template <> struct kernel<ops::ReduceMin> {
+  static void run(const ops::ReduceMin&, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      if constexpr (is_floating_v<T>)
+        reduce<T>(ctx, std::numeric_limits<double>::infinity(), [](double& a, T x) {
+          const double v = as_double(x);
+          if (std::isnan(v) || v < a) a = v;
+        }, [](double a, std::uint64_t) { return from_double<T>(a); });
+      else
+        reduce<T>(ctx, std::numeric_limits<T>::max(), [](T& a, T x) { if (x < a) a = x; },
+                  [](T a, std::uint64_t) { return a; });
+    }, "ReduceMin");
+  }
+};
+
+template <> struct kernel<ops::ReduceProd> {
+  static void run(const ops::ReduceProd&, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      if constexpr (is_floating_v<T>)
+        reduce<T>(ctx, 1.0, [](double& a, T x) { a *= as_double(x); }, [](double a, std::uint64_t) { return from_double<T>(a); });
+      else
+        reduce<T>(ctx, T(1), [](T& a, T x) { a = detail::numeric::wrapping_mul(a, x); }, [](T a, std::uint64_t) { return a; });
+    }, "ReduceProd");
+  }
+};
+
+template <> struct kernel<ops::ReduceL1> {
+  static void run(const ops::ReduceL1&, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      if constexpr (is_floating_v<T>)
+        reduce<T>(ctx, 0.0, [](double& a, T x) { a += std::fabs(as_double(x)); },
+                  [](double a, std::uint64_t) { return from_double<T>(a); });
+      else
+        reduce<T>(ctx, T(0), [](T& a, T x) { a = detail::numeric::wrapping_add(a, wrapping_abs(x)); },
+                  [](T a, std::uint64_t) { return a; });
+    }, "ReduceL1");
+  }
+};
+
+template <> struct kernel<ops::ReduceL2> {
+  static void run(const ops::ReduceL2&, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+      reduce<T>(ctx, 0.0, [](double& a, T x) {
+        const double v = as_double(x);
+        a += v * v;
+      }, [](double a, std::uint64_t) {
+        if constexpr (is_floating_v<T>) return from_double<T>(std::sqrt(a));
+        else return detail::numeric::saturating_trunc<T>(std::sqrt(a));
+      });
+    }, "ReduceL2");
+  }
+};
+
+template <> struct kernel<ops::ReduceLogicalAnd> {
+  static void run(const ops::ReduceLogicalAnd&, kernel_context& ctx) {
+    dispatch<types::boolean_type>(ctx.input_type(0), [&]<class T>() {
+      // std::uint8_t, not bool: the accumulators live in a std::vector
+      detail::reduce_ops::reduce<T>(ctx, std::uint8_t{1}, [](std::uint8_t& a, T x) { a = a && static_cast<bool>(x); },
+                                    [](std::uint8_t a, std::uint64_t) { return T(a != 0); });
+    }, "ReduceLogicalAnd");
+  }
+};
+
+template <> struct kernel<ops::ReduceLogicalOr> {
+  static void run(const ops::ReduceLogicalOr&, kernel_context& ctx) {
+    dispatch<types::boolean_type>(ctx.input_type(0), [&]<class T>() {
+      detail::reduce_ops::reduce<T>(ctx, std::uint8_t{0}, [](std::uint8_t& a, T x) { a = a || static_cast<bool>(x); },
+                                    [](std::uint8_t a, std::uint64_t) { return T(a != 0); });
+    }, "ReduceLogicalOr");
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/reduce.hpp ----
+
+namespace irforge::reference {
+
+namespace detail::normalization_ops {
+
+template <class T> double as_double(T x) { return static_cast<double>(static_cast<compute_t<T>>(x)); }
+
+inline void batch_norm(kernel_context& ctx, double epsilon, const ops::detail::batch_norm_ports& p) {
+  const shape& s = ctx.input_shape(p.data);
+  if (s.size() < 2) ctx.fail("data must have rank 2 or more, got shape " + partial_shape(s).to_string());
+  const auto channels = static_cast<std::size_t>(s[1]);
+  std::size_t inner = 1;
+  for (std::size_t i = 2; i < s.size(); ++i) inner *= static_cast<std::size_t>(s[i]);
+  dispatch<types::floating>(ctx.input_type(p.data), [&]<class T>() {
+    const auto x = ctx.in<T>(p.data);
+    const auto gamma = ctx.in<T>(p.gamma), beta = ctx.in<T>(p.beta);
+    const auto mean = ctx.in<T>(p.mean), variance = ctx.in<T>(p.variance);
+    for (const auto* param : {&gamma, &beta, &mean, &variance})
+      if (param->size() != channels) ctx.fail("a parameter's size differs from the channel count " + std::to_string(channels));
+    auto out = ctx.out<T>(0);
+    if (x.size() != out.size()) ctx.fail("output and input sizes differ");
+    // y = x * scale + shift per channel would round differently; keep the specification's form.
+    std::vector<double> inv_std(channels);
+    for (std::size_t c = 0; c < channels; ++c) inv_std[c] = 1.0 / std::sqrt(as_double(variance[c]) + epsilon);
+    const std::size_t outer = channels * inner == 0 ? 0 : x.size() / (channels * inner);
+    std::size_t i = 0;
+    for (std::size_t n = 0; n < outer; ++n)
+      for (std::size_t c = 0; c < channels; ++c) {
+        const double g = as_double(gamma[c]), b = as_double(beta[c]), m = as_double(mean[c]);
+        for (std::size_t k = 0; k < inner; ++k, ++i)
+          out[i] = numeric::convert_value<T>(g * (as_double(x[i]) - m) * inv_std[c] + b);
+      }
+  }, "BatchNormInference");
+}
+
+/// Sums of squares over a box of side `size` around each element along the
+/// masked axes: a box sum is separable, so window sums along one axis after
+/// another (with prefix sums) give it in O(elements * axes).
+inline std::vector<double> box_sums(std::vector<double> v, const shape& s, const std::vector<bool>& mask,
+                                    std::int64_t size) {
+  const std::int64_t half = (size - 1) / 2;
+  std::vector<double> prefix;
+  for (std::size_t a = 0; a < s.size(); ++a) {
+    if (!mask[a]) continue;
+    std::size_t outer = 1, inner = 1;
+    for (std::size_t i = 0; i < a; ++i) outer *= static_cast<std::size_t>(s[i]);
+    for (std::size_t i = a + 1; i < s.size(); ++i) inner *= static_cast<std::size_t>(s[i]);
+    const auto n = static_cast<std::int64_t>(s[a]);
+    prefix.assign(static_cast<std::size_t>(n) + 1, 0.0);
+    for (std::size_t o = 0; o < outer; ++o)
+      for (std::size_t k = 0; k < inner; ++k) {
+        const std::size_t base = o * static_cast<std::size_t>(n) * inner + k;
+        auto at = [&](std::int64_t j) -> double& { return v[base + static_cast<std::size_t>(j) * inner]; };
+        for (std::int64_t j = 0; j < n; ++j) prefix[static_cast<std::size_t>(j) + 1] = prefix[static_cast<std::size_t>(j)] + at(j);
+        for (std::int64_t j = 0; j < n; ++j) {
+          const std::int64_t lo = std::max<std::int64_t>(0, j - half), hi = std::min<std::int64_t>(n, j + half + 1);
+          at(j) = prefix[static_cast<std::size_t>(hi)] - prefix[static_cast<std::size_t>(lo)];
+        }
+      }
+  }
+  return v;
+}
+
+} // namespace detail::normalization_ops
+
+template <> struct kernel<ops::BatchNormInference> {
+  static void run(const ops::BatchNormInference& op, kernel_context& ctx) {
+    detail::normalization_ops::batch_norm(ctx, op.epsilon, {0, 1, 2, 3, 4});
+  }
+};
+
+template <> struct kernel<ops::v1::BatchNormInference> {
+  static void run(const ops::v1::BatchNormInference& op, kernel_context& ctx) {
+    detail::normalization_ops::batch_norm(ctx, op.epsilon, {2, 0, 1, 3, 4});
+  }
+};
+
+template <> struct kernel<ops::LRN> {
+  static void run(const ops::LRN& op, kernel_context& ctx) {
+    if (op.size < 1) ctx.fail("attribute 'size' must be 1 or more, got " + std::to_string(op.size));
+    const shape& s = ctx.input_shape(0);
+    const auto mask = detail::reduce_ops::axes_mask(ctx, 1, s.size());
+    const auto axis_count = static_cast<double>(std::count(mask.begin(), mask.end(), true)); // repeats count once
+    const double scale = op.alpha / std::pow(static_cast<double>(op.size), axis_count);
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      const auto x = ctx.in<T>(0);
+      auto out = ctx.out<T>(0);
+      if (x.size() != out.size()) ctx.fail("output and input sizes differ");
+      std::vector<double> squares(x.size());
+      for (std::size_t i = 0; i < x.size(); ++i) {
+        const double v = detail::normalization_ops::as_double(x[i]);
+        squares[i] = v * v;
+      }
+      const auto sums = detail::normalization_ops::box_sums(std::move(squares), s, mask, op.size);
+      for (std::size_t i = 0; i < x.size(); ++i)
+        out[i] = detail::numeric::convert_value<T>(detail::normalization_ops::as_double(x[i]) /
+                                                   std::pow(op.bias + scale * sums[i], op.beta));
+    }, "LRN");
+  }
+};
+
+template <> struct kernel<ops::MVN> {
+  static void run(const ops::MVN& op, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    const shape& s = ctx.input_shape(0);
+    const auto mask = axes_mask(ctx, 1, s.size());
+    const shape kept = kept_shape(s, mask);
+    const std::uint64_t count = group_size(s, mask);
+    const auto groups = static_cast<std::size_t>(element_count(kept));
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      const auto x = ctx.in<T>(0);
+      auto out = ctx.out<T>(0);
+      if (x.size() != out.size()) ctx.fail("output and input sizes differ");
+      std::vector<double> mean(groups, 0.0);
+      for_each_in_groups(s, kept, [&](std::size_t g, std::size_t i) { mean[g] += detail::normalization_ops::as_double(x[i]); });
+      if (count == 0) return; // no elements: nothing to write
+      for (auto& m : mean) m /= static_cast<double>(count);
+      std::vector<double> divisor(groups, 1.0);
+      if (op.normalize_variance) {
+        std::vector<double> variance(groups, 0.0);
+        for_each_in_groups(s, kept, [&](std::size_t g, std::size_t i) {
+          const double d = detail::normalization_ops::as_double(x[i]) - mean[g];
+          variance[g] += d * d;
+        });
+        const double eps = op.eps;
+        for (std::size_t g = 0; g < groups; ++g) {
+          const double v = variance[g] / static_cast<double>(count);
+          divisor[g] = op.eps_mode == ops::mvn_eps_mode::inside_sqrt ? std::sqrt(v + eps) : std::sqrt(v) + eps;
+        }
+      }
+      for_each_in_groups(s, kept, [&](std::size_t g, std::size_t i) {
+        out[i] = detail::numeric::convert_value<T>((detail::normalization_ops::as_double(x[i]) - mean[g]) / divisor[g]);
+      });
+    }, "MVN");
+  }
+};
+
+template <> struct kernel<ops::NormalizeL2> {
+  static void run(const ops::NormalizeL2& op, kernel_context& ctx) {
+    using namespace detail::reduce_ops;
+    const shape& s = ctx.input_shape(0);
+    const auto mask = axes_mask(ctx, 1, s.size());
+    const bool no_axes = std::find(mask.begin(), mask.end(), true) == mask.end();
+    const shape kept = kept_shape(s, mask);
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      const auto x = ctx.in<T>(0);
+      auto out = ctx.out<T>(0);
+      if (x.size() != out.size()) ctx.fail("output and input sizes differ");
+      if (no_axes) { // each element divided by itself
+        for (std::size_t i = 0; i < x.size(); ++i) {
+          const double v = detail::normalization_ops::as_double(x[i]);
+          out[i] = detail::numeric::convert_value<T>(v == 0 ? 0.0 : (std::isnan(v) ? v : 1.0));
+        }
+        return;
+      }
+      std::vector<double> norm(static_cast<std::size_t>(element_count(kept)), 0.0);
+      for_each_in_groups(s, kept, [&](std::size_t g, std::size_t i) {
+        const double v = detail::normalization_ops::as_double(x[i]);
+        norm[g] += v * v;
+      });
+      const double eps = op.eps;
+      for (auto& n : norm) n = std::sqrt(op.eps_mode == ops::eps_mode::add ? n + eps : std::max(n, eps));
+      for_each_in_groups(s, kept, [&](std::size_t g, std::size_t i) {
+        out[i] = detail::numeric::convert_value<T>(detail::normalization_ops::as_double(x[i]) / norm[g]);
+      });
+    }, "NormalizeL2");
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/normalization.hpp ----
+// ---- begin irforge/reference/kernels/pad.hpp ----
+// irforge — reference kernels of Pad-1 and Pad-12.
+//
+// Output coordinate c on an axis reads data coordinate i = c - pads_begin,
+// brought into [0, n) by the mode: constant (outside: the pad value), edge
+// (clamped), reflect (mirrored without repeating the edge) or symmetric
+// (mirrored with it). Negative pads (Pad-12) simply start or stop inside the
+// data, so the mirror is taken about the original edges (the spec's mixed
+// pads example).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::movement {
+
+/// The data coordinate that output coordinate c reads, or -1 for the pad value.
+inline std::int64_t pad_source(std::int64_t c, std::int64_t begin, std::int64_t n, ops::pad_mode mode) {
+  std::int64_t i = c - begin;
+  if (i >= 0 && i < n) return i;
+  switch (mode) {
+  case ops::pad_mode::constant: return -1;
+  case ops::pad_mode::edge: return i < 0 ? 0 : n - 1;
+  case ops::pad_mode::reflect: {
+    if (n == 1) return 0;
+    const std::int64_t period = 2 * (n - 1);
+    i %= period;
+    if (i < 0) i += period;
+    return i < n ? i : period - i;
+  }
+  case ops::pad_mode::symmetric: {
+    const std::int64_t period = 2 * n;
+    i %= period;
+    if (i < 0) i += period;
+    return i < n ? i : period - 1 - i;
+  }
+  }
+  return -1;
+}
+
+inline void pad(kernel_context& ctx, ops::pad_mode mode) {
+  const shape& in = ctx.input_shape(0);
+  const shape& out = ctx.output_shape(0);
+  const std::size_t rank = in.size();
+  const auto begin = ctx.ints(1), end = ctx.ints(2);
+  if (begin.size() != rank || end.size() != rank || out.size() != rank) ctx.fail("pads do not match the data rank");
+  if (ctx.output(0).element_count() == 0) return;
+  // Per axis: the source coordinate of every output coordinate.
+  std::vector<std::vector<std::int64_t>> source(rank);
+  for (std::size_t a = 0; a < rank; ++a) {
+    if (out[a] != std::max<std::int64_t>(0, in[a] + begin[a] + end[a]))
+      ctx.fail("internal error: padded axis " + std::to_string(a) + " differs from the inferred shape");
+    if (in[a] == 0 && mode != ops::pad_mode::constant)
+      ctx.fail("pad_mode " + attr::format(mode) + " cannot pad the empty axis " + std::to_string(a));
+    source[a].resize(to_size(out[a]));
+    for (std::int64_t c = 0; c < out[a]; ++c) source[a][to_size(c)] = pad_source(c, begin[a], in[a], mode);
+  }
+  const auto st = strides_of(in);
+  by_size(ctx, ctx.input_type(0), [&]<class U>() {
+    const auto src = ctx.in<U>(0);
+    auto dst = ctx.out<U>(0);
+    U fill{};
+    if (mode == ops::pad_mode::constant && ctx.input_count() > 3) {
+      const auto value = ctx.in<U>(3);
+      if (value.size() != 1) ctx.fail("pad_value must hold one value");
+      fill = value[0];
+    }
+    if (rank == 0) {
+      dst[0] = src[0];
+      return;
+    }
+    U* o = dst.data();
+    // Walks the output row-major; `off` is the data offset of the axes so far.
+    auto walk = [&](auto& self, std::size_t a, std::int64_t off, bool inside) -> void {
+      const auto& m = source[a];
+      const auto n = static_cast<std::int64_t>(m.size());
+      if (a + 1 == rank) {
+        if (!inside) {
+          std::fill_n(o, n, fill);
+        } else {
+          for (std::int64_t c = 0; c < n; ++c) {
+            const std::int64_t i = m[to_size(c)];
+            o[c] = i < 0 ? fill : src[to_size(off + i)];
+          }
+        }
+        o += n;
+        return;
+      }
+      for (std::int64_t c = 0; c < n; ++c) {
+        const std::int64_t i = m[to_size(c)];
+        self(self, a + 1, inside && i >= 0 ? off + i * st[a] : 0, inside && i >= 0);
+      }
+    };
+    walk(walk, 0, 0, true);
+  });
+}
+
+} // namespace detail::movement
+
+template <> struct kernel<ops::Pad> {
+  static void run(const ops::Pad& op, kernel_context& ctx) { detail::movement::pad(ctx, op.pad_mode); }
+};
+template <> struct kernel<ops::v1::Pad> {
+  static void run(const ops::v1::Pad& op, kernel_context& ctx) { detail::movement::pad(ctx, op.pad_mode); }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/pad.hpp ----
+// ---- begin irforge/reference/kernels/pooling.hpp ----
+// irforge — reference kernels of pooling: MaxPool (opset1, opset8, opset14)
+// and AvgPool (opset1, opset14).
+//
+// The output size comes from the op's `infer` (rounding floor / ceil /
+// ceil_torch); the kernels slide the window over it with the padding that
+// `infer` resolved (explicit, valid, or same_upper / same_lower computed by
+// spatial::resolved_padding). 1-D and 2-D pooling run as 3-D with leading
+// axes of size 1. Per axis and output position, the taps that land inside
+// the data are computed once, so the hot loops have no bound checks.
+//
+// MaxPool: padding never wins; a NaN in a window wins (as in PyTorch and
+// ONNX Runtime); ties keep the first maximum in row-major window order. A
+// window with no data element (possible with rounding ceil) gives the
+// lowest value of the type and index 0 of its channel, as in OpenVINO.
+// Indices (MaxPool-8/14) are flat indices into the data, counted from axis
+// `axis` on (index modulo the size of axes axis..rank-1).
+//
+// AvgPool: exclude-pad divides by the number of data elements in the window.
+// Otherwise it divides by the number of window elements inside the padded
+// data [-pads_begin, size + pads_end): the zeros of the padding count, a
+// window part that rounding ceil pushes beyond the end padding does not (as
+// PyTorch and ONNX do). Integers: sums are exact (64-bit), the average is
+// rounded half to even.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail {
+
+/// One spatial axis of a pooling window; sizes are extended to three axes.
+struct pool_axis {
+  std::int64_t in = 1, out = 1, kernel = 1, stride = 1, dilation = 1, pad_begin = 0, pad_end = 0;
+  /// Per output position: first and end tap inside the data, and the
+  /// number of taps inside the padded data.
+  std::vector<std::int64_t> first, last, padded_count;
+};
+
+struct pool_geometry {
+  std::int64_t planes = 1; ///< N * C
+  std::array<pool_axis, 3> axes;
+  [[nodiscard]] std::int64_t in_pixels() const { return axes[0].in * axes[1].in * axes[2].in; }
+  [[nodiscard]] std::int64_t out_pixels() const { return axes[0].out * axes[1].out * axes[2].out; }
+};
+
+/// Smallest t >= 0 with t * s >= v (s > 0).
+constexpr std::int64_t pool_first_reaching(std::int64_t v, std::int64_t s) { return v <= 0 ? 0 : (v + s - 1) / s; }
+
+inline pool_geometry pool_geometry_of(kernel_context& ctx, const std::vector<std::int64_t>& kernel,
+                                      const std::vector<std::int64_t>& strides,
+                                      const std::vector<std::int64_t>* dilations,
+                                      const std::vector<std::int64_t>& pads_begin,
+                                      const std::vector<std::int64_t>& pads_end, ops::pad_type auto_pad) {
+  const shape& ds = ctx.input_shape(0);
+  const shape& os = ctx.output_shape(0);
+  const std::size_t ns = kernel.size();
+  if (ns < 1 || ns > 3 || ds.size() != ns + 2 || os.size() != ds.size() || os[0] != ds[0] || os[1] != ds[1])
+    ctx.fail("unexpected ranks of kernel, data or output");
+  auto value = [](const std::vector<std::int64_t>* v, std::size_t i, std::int64_t fill) {
+    return v == nullptr || v->empty() ? fill : v->at(i);
+  };
+  pool_geometry g;
+  g.planes = ds[0] * ds[1];
+  for (std::size_t i = 0; i < ns; ++i) {
+    pool_axis& a = g.axes[3 - ns + i];
+    a.in = ds[2 + i];
+    a.out = os[2 + i];
+    a.kernel = kernel[i];
+    a.stride = value(&strides, i, 1);
+    a.dilation = value(dilations, i, 1);
+    const auto pads = ops::spatial::resolved_padding(dimension(a.in), ops::spatial::dilated(a.kernel, a.dilation),
+                                                     a.stride, value(&pads_begin, i, 0), value(&pads_end, i, 0),
+                                                     auto_pad);
+    if (!pads) ctx.fail("the padding cannot be resolved");
+    a.pad_begin = pads->first;
+    a.pad_end = pads->second;
+  }
+  for (auto& a : g.axes) {
+    const auto n = static_cast<std::size_t>(a.out);
+    a.first.resize(n);
+    a.last.resize(n);
+    a.padded_count.resize(n);
+    for (std::int64_t o = 0; o < a.out; ++o) {
+      const std::int64_t start = o * a.stride - a.pad_begin; // position of tap 0
+      const std::int64_t first = std::min(a.kernel, pool_first_reaching(-start, a.dilation));
+      const std::int64_t last = std::min(a.kernel, pool_first_reaching(a.in - start, a.dilation));
+      const std::int64_t padded_end = std::min(a.kernel, pool_first_reaching(a.in + a.pad_end - start, a.dilation));
+      a.first[static_cast<std::size_t>(o)] = first;
+      a.last[static_cast<std::size_t>(o)] = std::max(first, last);
+      a.padded_count[static_cast<std::size_t>(o)] = std::max<std::int64_t>(0, padded_end);
+    }
+  }
+  return g;
+}
+
+/// The lowest value of storage type T (f16: -65504), used for empty windows.
+template <class T> compute_t<T> pool_lowest() {
+  if constexpr (std::is_same_v<T, f16>) return -65504.0f;
+  else if constexpr (std::is_same_v<T, bf16>) {
+    bf16 lowest;
+    lowest.bits = 0xFF7F; // -3.39e38, the largest finite magnitude
+    return static_cast<float>(lowest);
+  }
+  else return std::numeric_limits<T>::lowest();
+}
+
+template <class T, class I>
+void max_pool(const pool_geometry& g, const T* data, T* values, I* indices, std::int64_t index_modulus) {
+  using C = compute_t<T>;
+  const auto& [az, ay, ax] = g.axes;
+  const std::int64_t in_pixels = g.in_pixels();
+  std::size_t out_index = 0;
+  for (std::int64_t p = 0; p < g.planes; ++p) {
+    const T* plane = data + p * in_pixels;
+    for (std::int64_t oz = 0; oz < az.out; ++oz)
+      for (std::int64_t oy = 0; oy < ay.out; ++oy)
+        for (std::int64_t ox = 0; ox < ax.out; ++ox, ++out_index) {
+          const auto z = static_cast<std::size_t>(oz), y = static_cast<std::size_t>(oy), x = static_cast<std::size_t>(ox);
+          bool found = false;
+          C best = pool_lowest<T>();
+          std::int64_t best_at = 0;
+          for (std::int64_t tz = az.first[z]; tz < az.last[z]; ++tz) {
+            const std::int64_t iz = oz * az.stride - az.pad_begin + tz * az.dilation;
+            for (std::int64_t ty = ay.first[y]; ty < ay.last[y]; ++ty) {
+              const std::int64_t row = (iz * ay.in + oy * ay.stride - ay.pad_begin + ty * ay.dilation) * ax.in;
+              for (std::int64_t tx = ax.first[x]; tx < ax.last[x]; ++tx) {
+                const std::int64_t at = row + ox * ax.stride - ax.pad_begin + tx * ax.dilation;
+                const C v = static_cast<C>(plane[at]);
+                bool better = !found || v > best;
+                if constexpr (std::is_floating_point_v<C>) better = better || (std::isnan(v) && !std::isnan(best));
+                if (better) {
+                  best = v;
+                  best_at = at;
+                  found = true;
+                }
+              }
+            }
+          }
+          values[out_index] = static_cast<T>(best);
+          if (indices != nullptr) indices[out_index] = static_cast<I>((p * in_pixels + best_at) % index_modulus);
+        }
+  }
+}
+
+/// x rounded half to even, saturated to the range of integer type T.
+template <class T> T pool_round_to(double x) {
+  if (std::isnan(x)) return T{};
+  const double lo = static_cast<double>(std::numeric_limits<T>::lowest());
+  const double hi = static_cast<double>(std::numeric_limits<T>::max());
+  double r = std::floor(x);
+  const double diff = x - r;
+  if (diff > 0.5 || (diff == 0.5 && std::fmod(r, 2.0) != 0.0)) r += 1.0;
+  if (r <= lo) return std::numeric_limits<T>::lowest();
+  if (r >= hi) return std::numeric_limits<T>::max();
+  return static_cast<T>(r);
+}
+
+/// An element as the sum type S (integers: sign-extended into uint64).
+template <class T, class S> S pool_widen(T v) {
+  if constexpr (std::is_integral_v<T>) return static_cast<S>(static_cast<std::int64_t>(v));
+  else return static_cast<S>(static_cast<compute_t<T>>(v));
+}
+
+template <class T> void avg_pool(const pool_geometry& g, bool exclude_pad, const T* data, T* out) {
+  // Sums: 64-bit integers (wrapping, never overflowing) for integer types, double for floats.
+  using S = std::conditional_t<std::is_integral_v<T>, std::uint64_t, double>;
+  const auto& [az, ay, ax] = g.axes;
+  const std::int64_t in_pixels = g.in_pixels();
+  std::size_t out_index = 0;
+  for (std::int64_t p = 0; p < g.planes; ++p) {
+    const T* plane = data + p * in_pixels;
+    for (std::int64_t oz = 0; oz < az.out; ++oz)
+      for (std::int64_t oy = 0; oy < ay.out; ++oy)
+        for (std::int64_t ox = 0; ox < ax.out; ++ox, ++out_index) {
+          const auto z = static_cast<std::size_t>(oz), y = static_cast<std::size_t>(oy), x = static_cast<std::size_t>(ox);
+          S sum{};
+          for (std::int64_t tz = az.first[z]; tz < az.last[z]; ++tz) {
+            const std::int64_t iz = oz * az.stride - az.pad_begin + tz;
+            for (std::int64_t ty = ay.first[y]; ty < ay.last[y]; ++ty) {
+              const T* row = plane + (iz * ay.in + oy * ay.stride - ay.pad_begin + ty) * ax.in;
+              for (std::int64_t tx = ax.first[x]; tx < ax.last[x]; ++tx)
+                sum += pool_widen<T, S>(row[ox * ax.stride - ax.pad_begin + tx]);
+            }
+          }
+          const std::int64_t count =
+              exclude_pad ? (az.last[z] - az.first[z]) * (ay.last[y] - ay.first[y]) * (ax.last[x] - ax.first[x])
+                          : az.padded_count[z] * ay.padded_count[y] * ax.padded_count[x];
+          if (count == 0) {
+            out[out_index] = T{};
+          } else if constexpr (std::is_integral_v<T>) {
+            const double total =
+                std::is_signed_v<T> ? static_cast<double>(static_cast<std::int64_t>(sum)) : static_cast<double>(sum);
+            out[out_index] = pool_round_to<T>(total / static_cast<double>(count));
+          } else {
+            out[out_index] = static_cast<T>(sum / static_cast<double>(count));
+          }
+        }
+  }
+}
+
+template <class Op> void run_max_pool(const Op& op, kernel_context& ctx, const std::vector<std::int64_t>* dilations,
+                                      bool with_indices) {
+  const pool_geometry g =
+      pool_geometry_of(ctx, op.kernel, op.strides, dilations, op.pads_begin, op.pads_end, op.auto_pad);
+  std::int64_t modulus = std::max<std::int64_t>(1, static_cast<std::int64_t>(element_count(ctx.input_shape(0))));
+  if constexpr (requires { op.axis; }) {
+    const auto& ds = ctx.input_shape(0);
+    const auto rank = static_cast<std::int64_t>(ds.size());
+    if (op.axis < -rank || op.axis >= rank) ctx.fail("axis " + std::to_string(op.axis) + " is out of range");
+    const std::int64_t axis = op.axis < 0 ? op.axis + rank : op.axis;
+    modulus = 1;
+    for (std::int64_t d = axis; d < rank; ++d) modulus *= ds[static_cast<std::size_t>(d)];
+    modulus = std::max<std::int64_t>(1, modulus);
+  }
+  dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+    const T* data = ctx.in<T>(0).data();
+    T* values = ctx.out<T>(0).data();
+    if (!with_indices) {
+      max_pool<T, std::int64_t>(g, data, values, nullptr, modulus);
+    } else if (ctx.output(1).type() == element_type::i32) {
+      max_pool<T, std::int32_t>(g, data, values, ctx.out<std::int32_t>(1).data(), modulus);
+    } else {
+      max_pool<T, std::int64_t>(g, data, values, ctx.out<std::int64_t>(1).data(), modulus);
+    }
+  }, "MaxPool");
+}
+
+template <class Op> void run_avg_pool(const Op& op, kernel_context& ctx) {
+  const pool_geometry g = pool_geometry_of(ctx, op.kernel, op.strides, nullptr, op.pads_begin, op.pads_end, op.auto_pad);
+  dispatch<types::numeric>(ctx.input_type(0), [&]<class T>() {
+    avg_pool<T>(g, op.exclude_pad, ctx.in<T>(0).data(), ctx.out<T>(0).data());
+  }, "AvgPool");
+}
+
+} // namespace detail
+
+template <> struct kernel<ops::v1::MaxPool> {
+  static void run(const ops::v1::MaxPool& op, kernel_context& ctx) { detail::run_max_pool(op, ctx, nullptr, false); }
+};
+template <> struct kernel<ops::v8::MaxPool> {
+  static void run(const ops::v8::MaxPool& op, kernel_context& ctx) {
+    detail::run_max_pool(op, ctx, &op.dilations, true);
+  }
+};
+template <> struct kernel<ops::MaxPool> {
+  static void run(const ops::MaxPool& op, kernel_context& ctx) { detail::run_max_pool(op, ctx, &op.dilations, true); }
+};
+template <> struct kernel<ops::v1::AvgPool> {
+  static void run(const ops::v1::AvgPool& op, kernel_context& ctx) { detail::run_avg_pool(op, ctx); }
+};
+template <> struct kernel<ops::AvgPool> {
+  static void run(const ops::AvgPool& op, kernel_context& ctx) { detail::run_avg_pool(op, ctx); }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/pooling.hpp ----
+// ---- begin irforge/reference/kernels/scatter.hpp ----
+// irforge — reference kernels of ScatterUpdate-3, ScatterElementsUpdate-3 and
+// ScatterNDUpdate-3: a copy of the data with updates written at the indices.
+//
+// Indices in [-n, n) are accepted, negative ones counting from the end of
+// the axis (as OpenVINO's reference implementations and ONNX do; the opset3
+// texts only promise [0, n)); others are an error. Updates are written in
+// order, so with repeated indices the last one wins.
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::movement {
+/// Output 0 = a copy of input 0; returns the element size.
+inline std::size_t copy_data(kernel_context& ctx) {
+  const std::size_t es = element_bytes(ctx, ctx.input_type(0));
+  if (ctx.input_type(2) != ctx.input_type(0) || ctx.output(0).type() != ctx.input_type(0) ||
+      ctx.output_shape(0) != ctx.input_shape(0))
+    ctx.fail("internal error: data, updates and output differ in type or shape");
+  const auto src = ctx.input(0).bytes();
+  if (!src.empty()) std::memcpy(ctx.output(0).mutable_bytes().data(), src.data(), src.size());
+  return es;
+}
+
+inline std::int64_t checked_index(const kernel_context& ctx, std::int64_t raw, std::int64_t n, std::size_t axis) {
+  const std::int64_t k = wrap_index(raw, n, true);
+  if (k < 0) index_out_of_range(ctx, raw, n, "data axis " + std::to_string(axis));
+  return k;
+}
+} // namespace detail::movement
+
+/// ScatterUpdate: data viewed as [outer, n, inner], updates as [outer, m, inner]
+/// (m = the number of indices): data[o, indices[j], :] = updates[o, j, :].
+template <> struct kernel<ops::ScatterUpdate> {
+  static void run(const ops::ScatterUpdate&, kernel_context& ctx) {
+    using namespace detail::movement;
+    const std::size_t es = copy_data(ctx);
+    const shape& data = ctx.input_shape(0);
+    const std::size_t axis = axis_of(ctx, scalar_input(ctx, 3, "axis"), data.size());
+    const auto idx = ctx.ints(1);
+    const std::int64_t outer = product(data, 0, axis), n = data[axis], inner = product(data, axis + 1, data.size()),
+                       m = static_cast<std::int64_t>(idx.size());
+    if (ctx.input(2).element_count() != static_cast<std::uint64_t>(outer * m * inner))
+      ctx.fail("updates have " + std::to_string(ctx.input(2).element_count()) + " elements, expected " +
+               std::to_string(outer * m * inner));
+    std::vector<std::int64_t> target(idx.size());
+    for (std::size_t j = 0; j < idx.size(); ++j) target[j] = checked_index(ctx, idx[j], n, axis);
+    const std::size_t row = to_size(inner) * es;
+    if (row == 0) return;
+    const std::byte* upd = ctx.input(2).bytes().data();
+    std::byte* dst = ctx.output(0).mutable_bytes().data();
+    for (std::int64_t o = 0; o < outer; ++o)
+      for (std::int64_t j = 0; j < m; ++j)
+        std::memcpy(dst + to_size(o * n + target[to_size(j)]) * row, upd + to_size(o * m + j) * row, row);
+  }
+};
+
+/// ScatterElementsUpdate: output[c with c[axis] = indices[c]] = updates[c]
+/// for every coordinate c of indices (which may be smaller than the data).
+template <> struct kernel<ops::ScatterElementsUpdate> {
+  static void run(const ops::ScatterElementsUpdate&, kernel_context& ctx) {
+    using namespace detail::movement;
+    copy_data(ctx);
+    const shape& data = ctx.input_shape(0);
+    const shape& ind = ctx.input_shape(1);
+    const std::size_t rank = data.size();
+    const std::size_t axis = axis_of(ctx, scalar_input(ctx, 3, "axis"), rank);
+    if (ind.size() != rank || ctx.input_shape(2) != ind) ctx.fail("indices and updates must have the data's rank and one shape");
+    for (std::size_t d = 0; d < rank; ++d)
+      if (d != axis && ind[d] > data[d])
+        ctx.fail("indices " + partial_shape(ind).to_string() + " exceed the data " + partial_shape(data).to_string() +
+                 " in axis " + std::to_string(d));
+    const auto idx = ctx.ints(1);
+    if (idx.empty()) return;
+    const auto st = strides_of(data);
+    by_size(ctx, ctx.input_type(0), [&]<class U>() {
+      const auto upd = ctx.in<U>(2);
+      auto out = ctx.out<U>(0);
+      std::vector<std::int64_t> c(rank, 0);
+      std::int64_t off = 0; // data offset of c without the axis term
+      for (std::size_t i = 0; i < idx.size(); ++i) {
+        out[to_size(off + checked_index(ctx, idx[i], data[axis], axis) * st[axis])] = upd[i];
+        for (std::size_t d = rank; d-- > 0;) {
+          if (d != axis) off += st[d];
+          if (++c[d] < ind[d]) break;
+          if (d != axis) off -= st[d] * ind[d];
+          c[d] = 0;
+        }
+      }
+    });
+  }
+};
+
+/// ScatterNDUpdate: each index tuple (the last indices axis, K long) names a
+/// slice data[i0, ..., iK-1, :] that takes the matching updates slice.
+template <> struct kernel<ops::ScatterNDUpdate> {
+  static void run(const ops::ScatterNDUpdate&, kernel_context& ctx) {
+    using namespace detail::movement;
+    const std::size_t es = copy_data(ctx);
+    const shape& data = ctx.input_shape(0);
+    const shape& ind = ctx.input_shape(1);
+    if (ind.empty() || to_size(ind.back()) > data.size()) ctx.fail("indices do not fit the data");
+    const std::size_t k = to_size(ind.back());
+    const std::int64_t tuples = product(ind, 0, ind.size() - 1), slice = product(data, k, data.size());
+    if (ctx.input(2).element_count() != static_cast<std::uint64_t>(tuples * slice))
+      ctx.fail("updates have " + std::to_string(ctx.input(2).element_count()) + " elements, expected " +
+               std::to_string(tuples * slice));
+    const auto idx = ctx.ints(1);
+    const auto st = strides_of(data);
+    const std::size_t row = to_size(slice) * es;
+    if (row == 0) return;
+    const std::byte* upd = ctx.input(2).bytes().data();
+    std::byte* dst = ctx.output(0).mutable_bytes().data();
+    for (std::int64_t t = 0; t < tuples; ++t) {
+      std::int64_t off = 0;
+      for (std::size_t q = 0; q < k; ++q) off += checked_index(ctx, idx[to_size(t) * k + q], data[q], q) * st[q];
+      std::memcpy(dst + to_size(off) * es, upd + to_size(t) * row, row);
+    }
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/scatter.hpp ----
+// ---- begin irforge/reference/kernels/select.hpp ----
+// irforge — reference kernel of Select-1: out = condition ? then : else.
+//
+// The three inputs broadcast onto the output shape that Select's infer
+// computed (NumPy rules; "none": equal shapes; "pdpd": onto `then`). Elements
+// are only copied, so the kernel works on their bytes (1, 2, 4 or 8 wide)
+// whatever their type.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+
+namespace irforge::reference {
+
+namespace detail::select_ops {
+
+/// Fails unless input i broadcasts onto `out` (right-aligned, each dimension 1 or equal).
+inline void require_broadcast(const kernel_context& ctx, std::size_t i, const shape& out) {
+  const shape& s = ctx.input_shape(i);
+  bool ok = s.size() <= out.size();
+  for (std::size_t k = 1; ok && k <= s.size(); ++k) ok = s[s.size() - k] == 1 || s[s.size() - k] == out[out.size() - k];
+  if (!ok)
+    ctx.fail("input " + std::to_string(i) + " shape " + partial_shape(s).to_string() + " does not broadcast onto " +
+             partial_shape(out).to_string());
+}
+
+template <class W> void select(kernel_context& ctx) {
+  const auto c = ctx.in<std::uint8_t>(0);
+  const auto a = ctx.in<W>(1);
+  const auto b = ctx.in<W>(2);
+  auto out = ctx.out<W>(0);
+  const shape& so = ctx.output_shape(0);
+  const shape& sc = ctx.input_shape(0);
+  const shape& sa = ctx.input_shape(1);
+  const shape& sb = ctx.input_shape(2);
+  if (sc == so && sa == so && sb == so) {
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = c[i] != 0 ? a[i] : b[i];
+    return;
+  }
+  for_each_broadcast<3>(so, {sc, sa, sb}, [&](std::int64_t i, const std::array<std::int64_t, 3>& off) {
+    out[static_cast<std::size_t>(i)] = c[static_cast<std::size_t>(off[0])] != 0 ? a[static_cast<std::size_t>(off[1])]
+                                                                               : b[static_cast<std::size_t>(off[2])];
+  });
+}
+
+} // namespace detail::select_ops
+
+template <> struct kernel<ops::Select> {
+  static void run(const ops::Select&, kernel_context& ctx) {
+    if (ctx.input_type(0) != element_type::boolean)
+      ctx.fail("input 0 (condition) must be boolean, got " + std::string(to_string(ctx.input_type(0))));
+    const element_type t = ctx.output(0).type();
+    if (ctx.input_type(1) != t || ctx.input_type(2) != t) ctx.fail("then, else and the output must have one type");
+    const shape& out = ctx.output_shape(0);
+    for (std::size_t i = 0; i < 3; ++i) detail::select_ops::require_broadcast(ctx, i, out);
+    switch (bit_width(t)) {
+    case 8: detail::select_ops::select<std::uint8_t>(ctx); return;
+    case 16: detail::select_ops::select<std::uint16_t>(ctx); return;
+    case 32: detail::select_ops::select<std::uint32_t>(ctx); return;
+    case 64: detail::select_ops::select<std::uint64_t>(ctx); return;
+    default: ctx.fail("Select does not support element type " + std::string(to_string(t)));
+    }
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/select.hpp ----
+// ---- begin irforge/reference/kernels/slice.hpp ----
+// irforge — reference kernels of StridedSlice-1 and Slice-8.
+//
+// Both resolve each axis with the ops' own rules (ops::detail::resolve_slice:
+// Python slicing with clamping and negative steps) into a strided view of
+// the data, which is then copied; the shape so found must be the one the op's
+// infer computed.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::movement {
+/// Appends data axis `a`, sliced as resolved, to the view.
+inline void add_sliced_axis(strided_view& v, const ops::detail::resolved_slice& r, std::int64_t stride) {
+  v.dims.push_back(r.length);
+  // With fewer than two elements the step is never taken (and may be huge).
+  v.strides.push_back(r.length > 1 ? r.step * stride : 0);
+  if (r.length > 0) v.base += r.start * stride;
+}
+
+inline void finish_slice(kernel_context& ctx, const strided_view& v) {
+  if (v.dims != ctx.output_shape(0))
+    ctx.fail("internal error: the sliced shape " + partial_shape(v.dims).to_string() + " differs from the inferred " +
+             partial_shape(ctx.output_shape(0)).to_string());
+  copy_input_view(ctx, v);
+}
+} // namespace detail::movement
+
+template <> struct kernel<ops::StridedSlice> {
+  static void run(const ops::StridedSlice& op, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& data = ctx.input_shape(0);
+    const auto st = strides_of(data);
+    const std::size_t rank = data.size();
+    const auto begin = ctx.ints(1), end = ctx.ints(2);
+    const std::size_t count = begin.size();
+    const auto stride = ctx.input_count() > 3 ? ctx.ints(3) : std::vector<std::int64_t>(count, 1);
+    if (end.size() != count || stride.size() != count) ctx.fail("begin, end and stride differ in length");
+    auto bit = [](const std::vector<std::int64_t>& mask, std::size_t i) { return i < mask.size() && mask[i] == 1; };
+    // Entries that are not ellipsis or new axes each take one data axis.
+    std::size_t ellipses = 0, new_axes = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      if (bit(op.ellipsis_mask, i)) ++ellipses;
+      else if (bit(op.new_axis_mask, i)) ++new_axes;
+    }
+    if (ellipses > 1) ctx.fail("ellipsis_mask has more than one bit set");
+    const std::size_t consumed = count - new_axes - ellipses;
+    if (consumed > rank) ctx.fail("more slice entries than data axes");
+
+    strided_view v;
+    std::size_t a = 0; // data axis
+    auto keep_axis = [&] {
+      v.dims.push_back(data[a]);
+      v.strides.push_back(st[a]);
+      ++a;
+    };
+    for (std::size_t i = 0; i < count; ++i) {
+      if (bit(op.ellipsis_mask, i)) {
+        for (std::size_t k = 0; k < rank - consumed; ++k) keep_axis();
+      } else if (bit(op.new_axis_mask, i)) {
+        v.dims.push_back(1);
+        v.strides.push_back(0);
+      } else if (bit(op.shrink_axis_mask, i)) {
+        const std::int64_t n = data[a];
+        std::int64_t index = begin[i];
+        if (index < -n || index >= n)
+          ctx.fail("shrink_axis_mask takes index " + std::to_string(index) + " of an axis of size " + std::to_string(n));
+        if (index < 0) index += n;
+        v.base += index * st[a];
+        ++a;
+      } else {
+        if (stride[i] == 0) ctx.fail("stride has a zero at index " + std::to_string(i));
+        const auto start = bit(op.begin_mask, i) ? std::nullopt : std::optional(begin[i]);
+        const auto stop = bit(op.end_mask, i) ? std::nullopt : std::optional(end[i]);
+        add_sliced_axis(v, ops::detail::resolve_slice(data[a], start, stop, stride[i]), st[a]);
+        ++a;
+      }
+    }
+    while (a < rank) keep_axis();
+    finish_slice(ctx, v);
+  }
+};
+
+template <> struct kernel<ops::Slice> {
+  static void run(const ops::Slice&, kernel_context& ctx) {
+    using namespace detail::movement;
+    const shape& data = ctx.input_shape(0);
+    const auto st = strides_of(data);
+    const std::size_t rank = data.size();
+    const auto start = ctx.ints(1), stop = ctx.ints(2), step = ctx.ints(3);
+    std::vector<std::int64_t> axes;
+    if (ctx.input_count() > 4) {
+      axes = ctx.ints(4);
+    } else {
+      for (std::size_t i = 0; i < start.size(); ++i) axes.push_back(static_cast<std::int64_t>(i));
+    }
+    if (stop.size() != start.size() || step.size() != start.size() || axes.size() != start.size())
+      ctx.fail("start, stop, step and axes differ in length");
+    std::vector<std::optional<ops::detail::resolved_slice>> per_axis(rank);
+    for (std::size_t i = 0; i < axes.size(); ++i) {
+      const std::size_t a = axis_of(ctx, axes[i], rank);
+      if (per_axis[a]) ctx.fail("axes name axis " + std::to_string(a) + " twice");
+      if (step[i] == 0) ctx.fail("step has a zero at index " + std::to_string(i));
+      per_axis[a] = ops::detail::resolve_slice(data[a], start[i], stop[i], step[i]);
+    }
+    strided_view v;
+    for (std::size_t a = 0; a < rank; ++a) {
+      if (per_axis[a]) {
+        add_sliced_axis(v, *per_axis[a], st[a]);
+      } else {
+        v.dims.push_back(data[a]);
+        v.strides.push_back(st[a]);
+      }
+    }
+    finish_slice(ctx, v);
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/slice.hpp ----
+// ---- begin irforge/reference/kernels/softmax.hpp ----
+// irforge — reference kernels of Softmax-8, SoftMax-1 and LogSoftmax-5.
+//
+// Numerically stable: the maximum along the axis is subtracted before exp, and
+// the sums are taken in double. Floating-point types only (OpenVINO evaluates
+// Softmax for f16, bf16, f32 and f64; an integer softmax is an error here).
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+
+namespace irforge::reference {
+
+namespace detail::softmax_ops {
+
+/// Softmax (or its log) along `axis` of input 0.
+inline void run(kernel_context& ctx, std::int64_t axis, bool take_log, const char* what) {
+  const shape& s = ctx.input_shape(0);
+  const auto rank = static_cast<std::int64_t>(s.size());
+  if (axis < -rank || axis >= rank)
+    ctx.fail("axis " + std::to_string(axis) + " is out of range for input shape " + partial_shape(s).to_string());
+  const auto a = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
+  // The input as [outer, n, inner], the axis in the middle.
+  std::size_t outer = 1, inner = 1;
+  for (std::size_t i = 0; i < a; ++i) outer *= static_cast<std::size_t>(s[i]);
+  for (std::size_t i = a + 1; i < s.size(); ++i) inner *= static_cast<std::size_t>(s[i]);
+  const auto n = static_cast<std::size_t>(s[a]);
+  dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+    const auto in = ctx.in<T>(0);
+    auto out = ctx.out<T>(0);
+    if (in.size() != out.size()) ctx.fail("output and input sizes differ");
+    auto x = [&](std::size_t i) { return static_cast<double>(static_cast<compute_t<T>>(in[i])); };
+    for (std::size_t o = 0; o < outer; ++o) {
+      for (std::size_t k = 0; k < inner; ++k) {
+        const std::size_t base = o * n * inner + k;
+        double max = -std::numeric_limits<double>::infinity();
+        for (std::size_t j = 0; j < n; ++j) max = std::fmax(max, x(base + j * inner)); // fmax skips NaN
+        if (std::isinf(max)) max = 0; // all -inf (or +inf present): nothing to subtract safely
+        double sum = 0;
+        for (std::size_t j = 0; j < n; ++j) sum += std::exp(x(base + j * inner) - max);
+        const double log_sum = std::log(sum);
+        for (std::size_t j = 0; j < n; ++j) {
+          const double v = x(base + j * inner) - max;
+          out[base + j * inner] = numeric::convert_value<T>(take_log ? v - log_sum : std::exp(v) / sum);
+        }
+      }
+    }
+  }, what);
+}
+
+} // namespace detail::softmax_ops
+
+template <> struct kernel<ops::Softmax> {
+  static void run(const ops::Softmax& op, kernel_context& ctx) { detail::softmax_ops::run(ctx, op.axis, false, "Softmax"); }
+};
+
+template <> struct kernel<ops::v1::Softmax> {
+  static void run(const ops::v1::Softmax& op, kernel_context& ctx) {
+    if (op.axis < 0) ctx.fail("attribute 'axis' must be 0 or more in SoftMax-1, got " + std::to_string(op.axis));
+    detail::softmax_ops::run(ctx, op.axis, false, "SoftMax");
+  }
+};
+
+template <> struct kernel<ops::LogSoftmax> {
+  static void run(const ops::LogSoftmax& op, kernel_context& ctx) { detail::softmax_ops::run(ctx, op.axis, true, "LogSoftmax"); }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/softmax.hpp ----
+// ---- end irforge/reference/kernels/all.hpp ----
+
+namespace irforge::reference {
+
+/// Kernels by op type, derived from an op set.
+class kernel_registry {
+public:
+  using run_fn = void (*)(const any_op&, kernel_context&);
+
+  void add(const void* key, run_fn fn) { table_[key] = fn; }
+  void add_missing(std::string name) { missing_.push_back(std::move(name)); }
+  [[nodiscard]] run_fn find(const void* key) const {
+    const auto it = table_.find(key);
+    return it == table_.end() ? nullptr : it->second;
+  }
+  /// "Type/opsetN" of every op in the set without a kernel.
+  [[nodiscard]] const std::vector<std::string>& missing() const { return missing_; }
+
+private:
+  std::unordered_map<const void*, run_fn> table_;
+  std::vector<std::string> missing_;
+};
+
+namespace detail {
+template <class T> void run_kernel(const any_op& op, kernel_context& ctx) { kernel<T>::run(op.get<T>(), ctx); }
+
+template <class T> void register_kernel(kernel_registry& r) {
+  if constexpr (has_kernel<T>) r.add(irforge::detail::type_key<T>(), &run_kernel<T>);
+  else if constexpr (!std::is_same_v<T, ops::Parameter> && !std::is_same_v<T, ops::Result> && !std::is_same_v<T, ops::Constant>)
+    r.add_missing(std::string(T::type_name) + "/" + std::string(T::version));
+}
+
+template <class Set> struct kernels_of;
+template <class... Ts> struct kernels_of<op_set<Ts...>> {
+  static const kernel_registry& get() {
+    static const kernel_registry registry = [] {
+      kernel_registry r;
+      (register_kernel<Ts>(r), ...);
+      return r;
+    }();
+    return registry;
+  }
+};
+} // namespace detail
+
+/// The kernels of every op in `Set` that has one.
+template <class Set = ops::standard> const kernel_registry& kernels() { return detail::kernels_of<Set>::get(); }
+
+/// Runs `g` on `inputs` (one per Parameter, in model input order) and returns
+/// one tensor per Result, in model output order.
+inline std::vector<tensor> evaluate(const graph& g, const std::vector<tensor>& inputs,
+                                    const kernel_registry& registry = kernels()) {
+  if (inputs.size() != g.parameters().size())
+    throw error("the model has " + std::to_string(g.parameters().size()) + " inputs, " + std::to_string(inputs.size()) +
+                " were given");
+  const auto order = g.topological_order();
+  // Remaining uses of each node's outputs, to free tensors early.
+  std::vector<std::size_t> uses(g.id_bound(), 0);
+  for (node_id id : order) uses[id] = g.consumer_count(id);
+  std::vector<std::vector<tensor>> values(g.id_bound());
+  std::map<node_id, std::size_t> param_index;
+  for (std::size_t i = 0; i < g.parameters().size(); ++i) param_index[g.parameters()[i]] = i;
+  std::map<node_id, tensor> results;
+
+  for (node_id id : order) {
+    const auto& n = g.node(id);
+    std::vector<tensor> in;
+    in.reserve(n.inputs.size());
+    for (const auto& r : n.inputs) in.push_back(values[r.node].at(r.index));
+
+    if (const auto* p = n.op.get_if<ops::Parameter>()) {
+      const tensor& t = inputs[param_index.at(id)];
+      if (t.type() != p->element_type)
+        throw error("input '" + n.name + "' is " + std::string(to_string(p->element_type)) + p->shape.to_string() +
+                        ", the data given is " + std::string(to_string(t.type())) + partial_shape(t.dims()).to_string(),
+                    at_node(n.name, "Parameter"));
+      if (!p->shape.compatible(partial_shape(t.dims())))
+        throw error("input '" + n.name + "' has shape " + p->shape.to_string() + ", the data given has shape " +
+                        partial_shape(t.dims()).to_string(),
+                    at_node(n.name, "Parameter"));
+      values[id] = {t};
+    } else if (const auto* c = n.op.get_if<ops::Constant>()) {
+      values[id] = {c->value};
+    } else if (n.op.is<ops::Result>()) {
+      results[id] = in.at(0);
+    } else {
+      const auto run = registry.find(n.op.info().key);
+      if (run == nullptr)
+        throw error("no reference kernel for " + std::string(n.op.type_name()) + " " + std::string(n.op.version()),
+                    at_node(n.name, std::string(n.op.type_name())));
+      // Output types and shapes for these very inputs, from the op's own rules.
+      std::vector<value_info> actual(in.size());
+      std::vector<const value_info*> ptrs;
+      for (std::size_t k = 0; k < in.size(); ++k) {
+        actual[k] = {in[k].type(), partial_shape(in[k].dims()), std::make_shared<const tensor>(in[k])};
+        ptrs.push_back(&actual[k]);
+      }
+      infer_context ictx(ptrs, n.name, n.op.type_name());
+      try {
+        n.op.infer(ictx);
+      } catch (error& e) {
+        e.with_node(n.name, std::string(n.op.type_name()));
+        throw;
+      }
+      kernel_context kctx(in, std::move(ictx.outputs()), n.name, n.op.type_name());
+      try {
+        run(n.op, kctx);
+      } catch (error& e) {
+        e.with_node(n.name, std::string(n.op.type_name()));
+        throw;
+      }
+      values[id] = kctx.take_outputs();
+    }
+    for (const auto& r : n.inputs)
+      if (--uses[r.node] == 0) values[r.node].clear();
+  }
+  std::vector<tensor> out;
+  out.reserve(g.results().size());
+  for (node_id r : g.results()) out.push_back(results.at(r));
+  return out;
+}
+
+/// As evaluate(), with inputs given by Parameter name.
+inline std::vector<tensor> evaluate(const graph& g, const std::map<std::string, tensor>& inputs,
+                                    const kernel_registry& registry = kernels()) {
+  std::vector<tensor> ordered;
+  for (node_id p : g.parameters()) {
+    const auto& name = g.node(p).name;
+    auto it = inputs.find(name);
+    if (it == inputs.end()) {
+      // a tensor name of the Parameter's output also identifies it
+      for (const auto& tn : g.port({p, 0}).names)
+        if ((it = inputs.find(tn)) != inputs.end()) break;
+    }
+    if (it == inputs.end()) throw error("no data given for model input '" + name + "'", at_node(name, "Parameter"));
+    ordered.push_back(it->second);
+  }
+  return evaluate(g, ordered, registry);
+}
+
+} // namespace irforge::reference
+// ---- end irforge/reference/evaluator.hpp ----
+// ---- begin irforge/reference/inputs.hpp ----
+// irforge — input data for evaluation: files (.npy, ONNX .pb) matched to a
+// graph's inputs by name or position, and deterministic random inputs.
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace irforge::reference {
+
+/// A .npy or serialized ONNX TensorProto (.pb) file.
+inline tensor read_tensor(const std::string& path) {
+  const auto ext = std::filesystem::path(path).extension().string();
+  if (ext == ".npy") return io::read_npy(path);
+  if (ext == ".pb") return onnx::read_tensor_file(path);
+  throw error("input data must be a .npy or an ONNX TensorProto .pb file", in_file(path));
+}
+
+/// Deterministic pseudo-random numbers (splitmix64).
+class random_source {
+public:
+  explicit random_source(std::uint64_t seed) : state_(seed) {}
+  std::uint64_t next() {
+    state_ += 0x9e3779b97f4a7c15ull;
+    std::uint64_t z = state_;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+  /// Uniform in [-1, 1).
+  double uniform() { return static_cast<double>(next() >> 11) / static_cast<double>(1ull << 52) - 1.0; }
+
+private:
+  std::uint64_t state_;
+};
+
+/// A tensor of type `type` and shape `dims` with random values: floats in
+/// [-1, 1), integers in [0, 4) (small, so they are valid indices), booleans.
+inline tensor random_tensor(element_type type, const shape& dims, random_source& rng) {
+  tensor t = tensor::allocate(type, dims);
+  dispatch<types::all>(type, [&]<class T>() {
+    auto bytes = t.mutable_bytes();
+    T* p = reinterpret_cast<T*>(bytes.data());
+    const std::size_t n = bytes.size() / sizeof(T);
+    for (std::size_t i = 0; i < n; ++i) {
+      if constexpr (is_floating_v<T>) p[i] = T(static_cast<compute_t<T>>(rng.uniform()));
+      else if constexpr (std::is_same_v<T, boolean>) p[i] = boolean((rng.next() & 1) != 0);
+      else p[i] = static_cast<T>(rng.next() % 4);
+    }
+  }, "random inputs");
+  return t;
+}
+
+/// The concrete shape used for a Parameter when none is given: dynamic dims become 1.
+inline shape concrete_shape(const partial_shape& p) {
+  if (!p.rank_is_static()) throw error("an input of dynamic rank needs data");
+  shape s;
+  for (const auto& d : p.dims()) s.push_back(d.is_static() ? d.min() : (d.min() > 0 ? d.min() : 1));
+  return s;
+}
+
+/// Inputs for `g` in Parameter order: files given as "path" (taken in order)
+/// or "name=path" (matched by Parameter or tensor name); random data for the rest.
+inline std::vector<tensor> gather_inputs(const graph& g, const std::vector<std::string>& specs, std::uint64_t seed) {
+  const auto& params = g.parameters();
+  std::vector<std::optional<tensor>> chosen(params.size());
+  std::size_t next_positional = 0;
+  for (const auto& spec : specs) {
+    const auto eq = spec.find('=');
+    if (eq != std::string::npos && !std::filesystem::exists(spec)) {
+      const std::string name = spec.substr(0, eq);
+      std::size_t k = 0;
+      for (; k < params.size(); ++k) {
+        const auto& names = g.port({params[k], 0}).names;
+        if (g.node(params[k]).name == name || std::find(names.begin(), names.end(), name) != names.end()) break;
+      }
+      if (k == params.size()) throw error("--input " + spec + ": the model has no input '" + name + "'");
+      chosen[k] = read_tensor(spec.substr(eq + 1));
+    } else {
+      while (next_positional < params.size() && chosen[next_positional]) ++next_positional;
+      if (next_positional == params.size())
+        throw error("--input " + spec + ": the model has only " + std::to_string(params.size()) + " inputs");
+      chosen[next_positional++] = read_tensor(spec);
+    }
+  }
+  random_source rng(seed);
+  std::vector<tensor> out;
+  for (std::size_t k = 0; k < params.size(); ++k) {
+    const auto& p = g.node(params[k]).op.get<ops::Parameter>();
+    out.push_back(chosen[k] ? *chosen[k] : random_tensor(p.element_type, concrete_shape(p.shape), rng));
+  }
+  return out;
+}
+
+} // namespace irforge::reference
+// ---- end irforge/reference/inputs.hpp ----
+
+namespace irforge::cli {
+
+namespace detail {
+/// The name an output is known by: its tensor name, else its producer's name.
+inline std::string output_name(const graph& g, node_id result) {
+  const auto src = g.input(result, 0);
+  const auto& names = g.port(src).names;
+  if (!names.empty()) return *std::min_element(names.begin(), names.end());
+  return g.node(src.node).name;
+}
+
+/// A file name made of an output name ("a/b:0" -> "a_b_0").
+inline std::string file_safe(std::string s) {
+  for (char& c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_')) c = '_';
+  return s.empty() ? "output" : s;
+}
+
+inline std::string format_error(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", v);
+  return buf;
+}
+} // namespace detail
+
+/// `irforge run MODEL.xml --input DATA ... --output_dir DIR`: every input must be given.
+inline int run_command(const options& o, std::ostream& out, const op_registry* ops = nullptr,
+                       const reference::kernel_registry* kernels = nullptr) {
+  const graph g = ir::load(o.input_model, {}, ops ? *ops : irforge::registry<ops::standard>());
+  const auto& kernel_set = kernels ? *kernels : reference::kernels();
+  const auto& params = g.parameters();
+  std::vector<std::string> specs = o.inputs;
+  if (specs.size() < params.size()) {
+    // name every input without data
+    std::vector<bool> given(params.size(), false);
+    std::size_t positional = 0;
+    for (const auto& s : specs) {
+      const auto eq = s.find('=');
+      bool named = false;
+      if (eq != std::string::npos && !std::filesystem::exists(s))
+        for (std::size_t k = 0; k < params.size(); ++k)
+          if (g.node(params[k]).name == s.substr(0, eq)) given[k] = named = true;
+      if (!named && positional < params.size()) given[positional++] = true;
+    }
+    for (std::size_t k = 0; k < params.size(); ++k)
+      if (!given[k]) throw error("no data given for model input '" + g.node(params[k]).name + "' (use --input)");
+  }
+  const auto inputs = reference::gather_inputs(g, specs, o.seed);
+  const auto outputs = reference::evaluate(g, inputs, kernel_set);
+  std::filesystem::create_directories(o.output_dir);
+  for (std::size_t k = 0; k < outputs.size(); ++k) {
+    const std::string name = detail::output_name(g, g.results()[k]);
+    const auto path = (std::filesystem::path(o.output_dir) / (detail::file_safe(name) + ".npy")).string();
+    io::write_npy(path, outputs[k]);
+    if (!o.silent)
+      out << "[ SUCCESS ] output '" << name << "' " << to_string(outputs[k].type())
+          << partial_shape(outputs[k].dims()).to_string() << " -> " << path << "\n";
+  }
+  return 0;
+}
+
+/// `irforge verify --input_model M`: imported vs optimized vs IR read back.
+inline int verify_command(const options& o, std::ostream& out, const onnx::mapping_table* mappings,
+                          const std::function<passes::pipeline_report(graph&)>& optimize,
+                          const reference::kernel_registry* kernels = nullptr) {
+  const auto& kernel_set = kernels ? *kernels : reference::kernels();
+  const std::string ext = std::filesystem::path(o.input_model).extension().string();
+  if (!o.framework.empty() ? o.framework != "onnx" : ext != ".onnx")
+    throw error("verify supports ONNX models today", in_file(o.input_model));
+  const onnx::model m = onnx::load_model(o.input_model);
+  onnx::load_options load;
+  load.mappings = mappings;
+  load.custom_ops.passthrough = o.passthrough_unknown_ops;
+  const graph imported = onnx::convert(m, load);
+  graph optimized = imported;
+  const auto report = optimize(optimized);
+  std::string xml;
+  std::vector<std::byte> bin;
+  ir::serialize(optimized, xml, bin);
+  auto owner = std::make_shared<std::vector<std::byte>>(std::move(bin));
+  const graph read_back = ir::parse(xml, *owner, owner, irforge::registry<ops::standard>(), "<IR in memory>");
+
+  const auto inputs = reference::gather_inputs(imported, o.inputs, o.seed);
+  const auto expected = reference::evaluate(imported, inputs, kernel_set);
+  const auto after_passes = reference::evaluate(optimized, inputs, kernel_set);
+  const auto after_ir = reference::evaluate(read_back, inputs, kernel_set);
+
+  if (!o.silent)
+    out << "[ VERIFY ] " << imported.size() << " nodes imported, " << optimized.size() << " after optimization\n";
+  (void)report;
+  bool ok = true;
+  for (std::size_t k = 0; k < expected.size(); ++k) {
+    const auto c1 = reference::compare(after_passes[k], expected[k], o.rtol, o.atol);
+    const auto c2 = reference::compare(after_ir[k], expected[k], o.rtol, o.atol);
+    ok = ok && c1.ok() && c2.ok();
+    if (!o.silent)
+      out << "[ VERIFY ] output '" << detail::output_name(imported, imported.results()[k]) << "' "
+          << to_string(expected[k].type()) << partial_shape(expected[k].dims()).to_string()
+          << ": optimized max abs " << detail::format_error(c1.max_abs_error) << " rel "
+          << detail::format_error(c1.max_rel_error) << (c1.ok() ? "" : " (OUT OF TOLERANCE)") << "; IR read back max abs "
+          << detail::format_error(c2.max_abs_error) << " rel " << detail::format_error(c2.max_rel_error)
+          << (c2.ok() ? "" : " (OUT OF TOLERANCE)") << "\n";
+  }
+  if (!o.silent)
+    out << (ok ? "[ SUCCESS ] " : "[ ERROR ]  ") << expected.size() << " output(s) "
+        << (ok ? "agree" : "do not agree") << " within rtol " << detail::format_error(o.rtol) << ", atol "
+        << detail::format_error(o.atol) << "\n";
+  return ok ? 0 : 1;
+}
+
+} // namespace irforge::cli
+// ---- end irforge/cli/evaluate_commands.hpp ----
+// ---- begin irforge/cli/json_report.hpp ----
+// irforge — the --report JSON: what a conversion did, for people and tools.
+//
+// Everything except the "timing" object is deterministic: the same model and
+// flags give the same report.
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+// ---- begin irforge/passes/compress_weights.hpp ----
+// irforge — weight compression: FP16 (as Model Optimizer's --compress_to_fp16
+// writes it) and INT8 per output channel (which MO never had).
+//
+// FP16: a float Const becomes `Const f16 <name>_compressed -> Convert f32 <name>`
+// with rt_info `decompression`; activations stay f32. Left as they are:
+// constants that feed shape-like inputs (a Reshape target, Interpolate
+// scales, Pad amounts ...), which must stay exact; constants of which 75 % or
+// more of the values lie outside f16's range. Other values beyond +-65504 are
+// clamped to it (and counted), values below f16's smallest subnormal become 0.
+//
+// INT8: the weights of Convolution, GroupConvolution, ConvolutionBackpropData,
+// GroupConvolutionBackpropData and MatMul become, per output channel,
+//   symmetric:  Const i8 -> Convert f32 -> Multiply(scale)                 scale = max|w| / 127
+//   asymmetric: Const u8 -> Convert f32 -> Subtract(zero point) -> Multiply(scale)
+//               scale = (max - min) / 255, zero point = round(-min / scale)
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+// ---- begin irforge/passes/rewrite_helpers.hpp ----
+// irforge — small operations rewrites share: bypassing a node, adding a
+// constant, keeping the source-layer names of everything fused.
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+
+namespace irforge::passes {
+
+/// Records that `into` now also stands for the source layers of `from`
+/// (IR rt_info fused_names): names survive fusion and removal.
+inline void absorb_names(graph& g, node_id from, node_id into) {
+  if (from == into) return;
+  auto& dst = g.node(into).source_names;
+  for (const auto& s : g.node(from).source_names)
+    if (std::find(dst.begin(), dst.end(), s) == dst.end()) dst.push_back(s);
+  if (g.node(from).source_names.empty() && std::find(dst.begin(), dst.end(), g.node(from).name) == dst.end())
+    dst.push_back(g.node(from).name);
+}
+
+/// Makes `replacement` stand for output `old` of a node that disappears:
+/// consumers move over, the tensor's names move over, and the producer of the
+/// replacement absorbs the source names of the old node.
+inline void bypass(graph& g, output_ref old, output_ref replacement) {
+  absorb_names(g, old.node, replacement.node);
+  g.replace_uses(old, replacement);
+}
+
+/// Adds a Const for `value`, named after `owner` with a suffix, standing for
+/// the same source layers as `owner`.
+inline output_ref add_constant(graph& g, tensor value, node_id owner, const std::string& suffix) {
+  const node_id c = g.add(ops::Constant(std::move(value)), {}, g.node(owner).name + "/" + suffix);
+  g.node(c).source_names = g.node(owner).source_names;
+  return {c, 0};
+}
+
+/// True when every element of a known tensor equals `v`.
+inline bool all_equal(const tensor& t, double v) {
+  const auto values = t.as_f64();
+  return std::all_of(values.begin(), values.end(), [&](double x) { return x == v; });
+}
+
+} // namespace irforge::passes
+// ---- end irforge/passes/rewrite_helpers.hpp ----
+
+namespace irforge::passes {
+
+struct compression_stats {
+  std::size_t constants = 0;     ///< constants compressed
+  std::size_t kept = 0;          ///< float constants left as they were (precise inputs, out of range)
+  std::uint64_t clamped = 0;     ///< values clamped to the f16 range
+  std::uint64_t flushed = 0;     ///< non-zero values that became 0
+  std::uint64_t bytes_before = 0, bytes_after = 0;
+};
+
+namespace detail {
+/// Inputs that are shapes, indices, axes or scales: their constants stay exact.
+inline bool precise_input(const any_op& op, std::size_t input) {
+  const auto t = op.type_name();
+  if (t == "Reshape" || t == "Squeeze" || t == "Unsqueeze" || t == "Transpose" || t == "Tile" || t == "TopK" ||
+      t == "ReduceMean" || t == "ReduceSum" || t == "ReduceMax" || t == "ReduceMin" || t == "ReduceProd" ||
+      t == "ReduceL1" || t == "ReduceL2" || t == "MVN" || t == "NormalizeL2" || t == "LRN" || t == "CumSum" ||
+      t == "Split" || t == "VariadicSplit" || t == "Gather" || t == "GatherElements" || t == "GatherND" || t == "OneHot" ||
+      t == "ScatterUpdate" || t == "ScatterElementsUpdate" || t == "ScatterNDUpdate")
+    return input >= 1;
+  if (t == "Broadcast" || t == "Pad" || t == "Slice" || t == "StridedSlice" || t == "Interpolate") return input >= 1;
+  if (t == "Range" || t == "ShapeOf") return true;
+  if (t == "ConvolutionBackpropData" || t == "GroupConvolutionBackpropData") return input == 2;
+  return false;
+}
+
+inline bool feeds_precise_input(const graph& g, node_id c) {
+  for (std::uint32_t k = 0; k < g.node(c).outputs.size(); ++k)
+    for (const auto& use : g.consumers({c, k}))
+      if (precise_input(g.node(use.node).op, use.index)) return true;
+  return false;
+}
+
+/// The new Const replaces `old` through a decompression Convert that takes its name.
+inline void insert_decompression(graph& g, node_id old, tensor compressed, element_type to) {
+  const std::string name = g.node(old).name;
+  g.node(old).name = name + "_replaced"; // frees the name for the Convert
+  const node_id c = g.add(ops::Constant(std::move(compressed)), {}, name + "_compressed");
+  const node_id cv = g.add(ops::Convert(to), {{c, 0}}, name);
+  g.node(c).source_names = g.node(old).source_names;
+  g.node(cv).source_names = g.node(old).source_names;
+  g.node(cv).rt_info.emplace_back("decompression", "");
+  g.replace_uses({old, 0}, {cv, 0});
+  remove_if_unused(g, old);
+}
+} // namespace detail
+
+/// Compresses float weights to f16; returns what it did.
+inline compression_stats fp16_compress(graph& g) {
+  compression_stats stats;
+  for (node_id id : g.nodes()) {
+    if (!g.alive(id)) continue;
+    const auto* c = g.node(id).op.get_if<ops::Constant>();
+    if (c == nullptr || (c->value.type() != element_type::f32 && c->value.type() != element_type::f64)) continue;
+    if (g.consumer_count(id) == 0) continue;
+    if (detail::feeds_precise_input(g, id)) {
+      ++stats.kept;
+      continue;
+    }
+    const auto values = c->value.as_f64();
+    std::uint64_t out_of_range = 0;
+    for (double v : values)
+      if (std::isfinite(v) && std::fabs(v) > 65504.0) ++out_of_range;
+    if (!values.empty() && out_of_range * 4 >= values.size() * 3) {
+      ++stats.kept;
+      continue;
+    }
+    std::vector<std::uint16_t> bits(values.size());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      double v = values[i];
+      if (std::isfinite(v) && std::fabs(v) > 65504.0) {
+        v = std::copysign(65504.0, v);
+        ++stats.clamped;
+      }
+      bits[i] = f32_to_f16_bits(static_cast<float>(v));
+      if (v != 0 && (bits[i] & 0x7fffu) == 0) ++stats.flushed;
+    }
+    stats.bytes_before += c->value.bytes().size();
+    tensor compressed = tensor::from_values<std::uint16_t>(c->value.dims(), bits).reinterpreted(element_type::f16);
+    stats.bytes_after += compressed.bytes().size();
+    const element_type to = c->value.type();
+    detail::insert_decompression(g, id, std::move(compressed), to);
+    ++stats.constants;
+  }
+  if (stats.constants)
+    for (node_id p : g.parameters()) g.node(p).rt_info.emplace_back("old_api_map_element_type", "f16");
+  return stats;
+}
+
+enum class int8_mode { symmetric, asymmetric };
+
+namespace detail {
+/// Axes of the weights that carry the output channel (see linear_fusion.hpp).
+inline std::vector<std::size_t> output_channel_axes(const any_op& op, std::size_t rank) {
+  if (op.is<ops::Convolution>()) return {0};
+  if (op.is<ops::GroupConvolution>()) return {0, 1};
+  if (op.is<ops::ConvolutionBackpropData>()) return {1};
+  if (op.is<ops::GroupConvolutionBackpropData>()) return {0, 2};
+  if (const auto* mm = op.get_if<ops::MatMul>(); mm && rank == 2) return {mm->transpose_b ? 0u : 1u};
+  return {};
+}
+} // namespace detail
+
+/// Compresses convolution and MatMul weights to 8 bits per output channel.
+inline compression_stats compress_weights_int8(graph& g, int8_mode mode = int8_mode::symmetric) {
+  compression_stats stats;
+  for (node_id id : g.nodes()) {
+    if (!g.alive(id)) continue;
+    const auto& n = g.node(id);
+    if (n.inputs.size() < 2) continue;
+    const output_ref w = n.inputs[1];
+    const auto* c = g.node(w.node).op.get_if<ops::Constant>();
+    if (c == nullptr || c->value.type() != element_type::f32 || g.consumer_count(w.node) != 1) continue;
+    const shape dims = c->value.dims();
+    const auto axes = detail::output_channel_axes(n.op, dims.size());
+    if (axes.empty()) continue;
+    // Channel index of each element: the output-channel axes flattened.
+    const auto strides = [&] {
+      std::vector<std::int64_t> st(dims.size(), 1);
+      for (std::size_t i = dims.size(); i-- > 1;) st[i - 1] = st[i] * dims[i];
+      return st;
+    }();
+    std::int64_t channels = 1;
+    for (auto a : axes) channels *= dims[a];
+    const auto values = c->value.values<float>();
+    auto channel_of = [&](std::size_t i) {
+      std::int64_t ch = 0;
+      for (auto a : axes) ch = ch * dims[a] + (static_cast<std::int64_t>(i) / strides[a]) % dims[a];
+      return static_cast<std::size_t>(ch);
+    };
+    std::vector<float> lo(static_cast<std::size_t>(channels), std::numeric_limits<float>::max());
+    std::vector<float> hi(static_cast<std::size_t>(channels), std::numeric_limits<float>::lowest());
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const auto ch = channel_of(i);
+      lo[ch] = std::min(lo[ch], values[i]);
+      hi[ch] = std::max(hi[ch], values[i]);
+    }
+    shape per_channel(dims.size(), 1);
+    for (auto a : axes) per_channel[a] = dims[a];
+    std::vector<float> scale(static_cast<std::size_t>(channels)), zero(static_cast<std::size_t>(channels), 0.0f);
+    for (std::size_t ch = 0; ch < scale.size(); ++ch) {
+      if (mode == int8_mode::symmetric) {
+        const float m = std::max(std::fabs(lo[ch]), std::fabs(hi[ch]));
+        scale[ch] = m > 0 ? m / 127.0f : 1.0f;
+      } else {
+        const float l = std::min(lo[ch], 0.0f), h = std::max(hi[ch], 0.0f);
+        scale[ch] = h > l ? (h - l) / 255.0f : 1.0f;
+        zero[ch] = std::clamp(std::round(-l / scale[ch]), 0.0f, 255.0f);
+      }
+    }
+    tensor q;
+    if (mode == int8_mode::symmetric) {
+      std::vector<std::int8_t> v(values.size());
+      for (std::size_t i = 0; i < values.size(); ++i)
+        v[i] = static_cast<std::int8_t>(std::clamp(std::round(values[i] / scale[channel_of(i)]), -127.0f, 127.0f));
+      q = tensor::from_values<std::int8_t>(dims, v);
+    } else {
+      std::vector<std::uint8_t> v(values.size());
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        const auto ch = channel_of(i);
+        v[i] = static_cast<std::uint8_t>(std::clamp(std::round(values[i] / scale[ch]) + zero[ch], 0.0f, 255.0f));
+      }
+      q = tensor::from_values<std::uint8_t>(dims, v);
+    }
+    stats.bytes_before += c->value.bytes().size();
+    stats.bytes_after += q.bytes().size() + scale.size() * 4 * (mode == int8_mode::symmetric ? 1 : 2);
+
+    const node_id wn = w.node;
+    const std::string name = g.node(wn).name;
+    g.node(wn).name = name + "_replaced";
+    const node_id qc = g.add(ops::Constant(std::move(q)), {}, name + "_compressed");
+    const node_id cv = g.add(ops::Convert(element_type::f32), {{qc, 0}}, name + "/convert");
+    g.node(cv).rt_info.emplace_back("decompression", "");
+    output_ref deq{cv, 0};
+    if (mode == int8_mode::asymmetric) {
+      const node_id zp = g.add(ops::Constant(tensor::from_values<float>(per_channel, zero)), {}, name + "/zero_point");
+      const node_id sub = g.add(ops::Subtract{}, {deq, {zp, 0}}, name + "/subtract");
+      g.node(sub).rt_info.emplace_back("decompression", "");
+      deq = {sub, 0};
+    }
+    const node_id sc = g.add(ops::Constant(tensor::from_values<float>(per_channel, scale)), {}, name + "/scale");
+    const node_id mul = g.add(ops::Multiply{}, {deq, {sc, 0}}, name);
+    g.node(mul).rt_info.emplace_back("decompression", "");
+    for (node_id x : {qc, cv, sc, mul}) g.node(x).source_names = g.node(wn).source_names;
+    g.replace_uses(w, {mul, 0});
+    remove_if_unused(g, wn);
+    ++stats.constants;
+  }
+  return stats;
+}
+
+/// The FP16 compression pass: `irforge::passes::compress_to_fp16().run(g)`.
+inline constexpr auto fp16_compression =
+    make_pass<"CompressToFP16">([](graph& g) -> std::size_t { return fp16_compress(g).constants; });
+inline constexpr const auto& compress_to_fp16() { return fp16_compression; }
+
+} // namespace irforge::passes
+// ---- end irforge/passes/compress_weights.hpp ----
+
+namespace irforge::cli {
+
+/// What the report is made from.
+struct report_data {
+  std::string input_model, framework;
+  std::vector<std::pair<std::string, std::string>> options;
+  std::uint64_t source_bytes = 0;
+  std::vector<std::string> source_layers; ///< layer names of the source model
+  std::shared_ptr<const graph> result_graph; ///< the converted graph, when conversion got that far
+  std::string xml_path, bin_path;
+  ir::write_stats written;
+  passes::pipeline_report passes;
+  passes::compression_stats compression;
+  std::string error;
+  unsupported_ops_error::op_list unsupported;
+  double seconds = 0;
+  long peak_memory_mb = 0;
+};
+
+inline nlohmann::ordered_json make_report(const report_data& d) {
+  using json = nlohmann::ordered_json;
+  json r;
+  r["irforge_version"] = std::string(version_string);
+  r["input_model"] = d.input_model;
+  r["framework"] = d.framework;
+  json opts = json::object();
+  for (const auto& [k, v] : d.options) opts[k] = v;
+  r["options"] = opts;
+  r["status"] = d.error.empty() ? "success" : "error";
+  if (!d.error.empty()) r["error"] = d.error;
+  if (!d.unsupported.empty()) {
+    json list = json::array();
+    for (const auto& [op, nodes] : d.unsupported) list.push_back({{"op", op}, {"nodes", nodes}});
+    r["unsupported_operations"] = list;
+  }
+  r["source"] = {{"bytes", d.source_bytes}, {"layers", d.source_layers.size()}};
+  if (d.result_graph) {
+    const graph& g = *d.result_graph;
+    r["ir"] = {{"xml", d.xml_path},
+               {"bin", d.bin_path},
+               {"xml_bytes", d.written.xml_bytes},
+               {"bin_bytes", d.written.bin_bytes},
+               {"layers", d.written.layers},
+               {"constants", d.written.constants},
+               {"constants_sharing_bytes", d.written.constants_shared}};
+    // Where each source layer went: kept under its name, fused into layers
+    // that carry it in fused_names, or removed.
+    std::set<std::string> ir_names;
+    std::map<std::string, std::set<std::string>> carried_by;
+    for (node_id id : g.nodes()) {
+      ir_names.insert(g.node(id).name);
+      for (const auto& s : g.node(id).source_names) carried_by[s].insert(g.node(id).name);
+    }
+    json fused = json::array(), removed = json::array();
+    std::size_t kept = 0;
+    for (const auto& s : d.source_layers) {
+      if (ir_names.count(s)) {
+        ++kept;
+        continue;
+      }
+      const auto it = carried_by.find(s);
+      if (it == carried_by.end()) removed.push_back(s);
+      else fused.push_back({{"layer", s}, {"into", std::vector<std::string>(it->second.begin(), it->second.end())}});
+    }
+    r["layers"] = {{"kept", kept}, {"fused", fused}, {"removed", removed}};
+  }
+  json passes = json::array();
+  for (const auto& p : d.passes.passes) {
+    json rules = json::object();
+    for (const auto& [name, count] : p.rules) rules[name] = count;
+    passes.push_back({{"name", p.name},
+                      {"skipped", p.skipped},
+                      {"nodes_before", p.nodes_before},
+                      {"nodes_after", p.nodes_after},
+                      {"changes", p.changes},
+                      {"rules", rules}});
+  }
+  r["passes"] = passes;
+  if (d.compression.constants)
+    r["compression"] = {{"tensors", d.compression.constants},
+                        {"bytes_before", d.compression.bytes_before},
+                        {"bytes_after", d.compression.bytes_after},
+                        {"clamped_values", d.compression.clamped},
+                        {"flushed_to_zero", d.compression.flushed},
+                        {"kept_exact", d.compression.kept}};
+  json timing = json::object();
+  timing["total_seconds"] = d.seconds;
+  timing["peak_memory_mb"] = d.peak_memory_mb;
+  json pass_ms = json::array();
+  for (const auto& p : d.passes.passes) pass_ms.push_back({{"name", p.name}, {"milliseconds", p.milliseconds}});
+  timing["passes"] = pass_ms;
+  r["timing"] = timing;
+  return r;
+}
+
+inline void write_report(const std::string& path, const report_data& d) {
+  std::ofstream f(path);
+  if (!f) throw error("cannot create the report", in_file(path));
+  f << make_report(d).dump(2) << "\n";
+}
+
+} // namespace irforge::cli
+// ---- end irforge/cli/json_report.hpp ----
+// ---- begin irforge/ir/dot_writer.hpp ----
+// irforge — the graph as Graphviz DOT, to look at what a conversion did:
+//   irforge --input_model m.onnx --dot m.dot && dot -Tsvg m.dot > m.svg
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+
+namespace irforge::ir {
+
+namespace detail {
+inline std::string dot_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+} // namespace detail
+
+/// DOT text: one box per layer ("name\nType"), edges labelled with type and shape.
+inline std::string to_dot(const graph& g) {
+  std::string s = "digraph \"" + detail::dot_escape(g.name()) + "\" {\n  rankdir=TB;\n  node [shape=box, fontsize=10];\n";
+  for (node_id id : g.topological_order()) {
+    const auto& n = g.node(id);
+    const std::string type(n.op.type_name());
+    std::string style;
+    if (type == "Parameter") style = ", style=filled, fillcolor=\"#cfe8ff\"";
+    else if (type == "Result") style = ", style=filled, fillcolor=\"#d7f5d0\"";
+    else if (type == "Const") style = ", shape=ellipse, fontsize=8, color=gray";
+    s += "  n" + std::to_string(id) + " [label=\"" + detail::dot_escape(n.name) + "\\n" + type + "\"" + style + "];\n";
+  }
+  for (node_id id : g.topological_order())
+    for (std::size_t k = 0; k < g.node(id).inputs.size(); ++k) {
+      const auto in = g.node(id).inputs[k];
+      const auto& info = g.info(in);
+      s += "  n" + std::to_string(in.node) + " -> n" + std::to_string(id) + " [label=\"" +
+           std::string(to_string(info.type)) + info.shape.to_string() + "\", fontsize=8];\n";
+    }
+  return s + "}\n";
+}
+
+inline void save_dot(const graph& g, const std::string& path) {
+  std::ofstream f(path);
+  if (!f) throw error("cannot create file", in_file(path));
+  f << to_dot(g);
+  if (!f) throw error("cannot write file", in_file(path));
+}
+
+} // namespace irforge::ir
+// ---- end irforge/ir/dot_writer.hpp ----
+// ---- begin irforge/passes/standard.hpp ----
+// irforge — the standard optimisation pipeline (what `irforge` runs after
+// importing a model, as Model Optimizer's default transformations do):
+//
+//   ConstantFolding -> NopElimination -> LinearFusion -> CommonSubexpressionElimination
+//   -> NopElimination -> ConstantFolding -> DeadCodeElimination
+//
+//   irforge::passes::standard().run(g);                       // everything
+//   irforge::passes::standard().run(g, {.disabled = {"LinearFusion"}});
+
+// ---- begin irforge/passes/common_subexpressions.hpp ----
+// irforge — common-subexpression elimination: identical ops on identical
+// inputs are computed once, and identical constants are stored once.
+// Linear in the graph size (a hash map keyed by op, attributes and inputs).
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+
+namespace irforge::passes {
+
+/// Merges duplicates; returns how many nodes were merged away.
+inline std::size_t eliminate_common_subexpressions(graph& g) {
+  std::unordered_map<std::string, std::vector<node_id>> seen;
+  std::size_t merged = 0;
+  for (node_id id : g.topological_order()) {
+    if (!g.alive(id)) continue;
+    const auto& n = g.node(id);
+    if (n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>()) continue;
+    std::string key(n.op.type_name());
+    key += '/';
+    key += n.op.version();
+    if (const auto* c = n.op.get_if<ops::Constant>()) {
+      key += ':' + std::to_string(c->value.content_hash()) + ':' + std::to_string(c->value.bytes().size());
+    } else {
+      for (const auto& in : n.inputs) key += ':' + std::to_string(in.node) + '.' + std::to_string(in.index);
+      for (const auto& [name, value] : n.op.attributes()) key += '|' + name + '=' + value;
+    }
+    auto& candidates = seen[key];
+    node_id original = id;
+    for (node_id c : candidates)
+      if (g.node(c).op.same_as(n.op) && g.node(c).inputs == n.inputs && g.node(c).rt_info == n.rt_info) {
+        original = c;
+        break;
+      }
+    if (original == id) {
+      candidates.push_back(id);
+      continue;
+    }
+    for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k) bypass(g, {id, k}, {original, k});
+    remove_if_unused(g, id);
+    ++merged;
+  }
+  return merged;
+}
+
+inline constexpr auto common_subexpression_elimination =
+    make_pass<"CommonSubexpressionElimination">([](graph& g) -> std::size_t { return eliminate_common_subexpressions(g); });
+
+} // namespace irforge::passes
+// ---- end irforge/passes/common_subexpressions.hpp ----
+// ---- begin irforge/passes/constant_folding.hpp ----
+// irforge — constant folding: an op whose inputs are all known becomes a Const.
+//
+// The values come from the reference kernels (or from shape inference, which
+// already knows small results). A size cap keeps folding from blowing a model
+// up: a result larger than its inputs together (a Broadcast or Tile of a
+// constant, say) is folded only below `cap_bytes`. Weight decompression
+// (a Convert marked `decompression`, written by FP16 compression) is kept.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+
+namespace irforge::passes {
+
+struct constant_folding_options {
+  /// A folded result may always be as large as its inputs together; beyond
+  /// that only up to this many bytes.
+  std::uint64_t cap_bytes = 1u << 20;
+};
+
+namespace detail {
+inline bool is_decompression(const node_data& n) {
+  for (const auto& [key, value] : n.rt_info)
+    if (key == "decompression") return true;
+  return false;
+}
+} // namespace detail
+
+/// Evaluates one node whose inputs are all known and puts a Const in its
+/// place; returns the Const's output (the node's output `r` if it cannot fold).
+/// Rewrites use it to compute new weights with the reference kernels.
+inline output_ref fold_output(graph& g, output_ref r, const reference::kernel_registry& kernels = reference::kernels()) {
+  const node_data& n = g.node(r.node);
+  if (n.op.is<ops::Constant>()) return r;
+  std::vector<tensor> inputs;
+  for (const auto& in : n.inputs) {
+    if (!g.info(in).value) return r;
+    inputs.push_back(*g.info(in).value);
+  }
+  const auto run = kernels.find(n.op.info().key);
+  if (run == nullptr) return r;
+  std::vector<value_info> outs;
+  for (const auto& p : n.outputs) outs.push_back({p.info.type, p.info.shape, nullptr});
+  reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
+  run(n.op, ctx);
+  auto results = ctx.take_outputs();
+  const node_id c = g.add(ops::Constant(std::move(results.at(r.index))), {}, n.name);
+  g.node(c).source_names = n.source_names;
+  g.replace_uses(r, {c, 0});
+  remove_if_unused(g, r.node);
+  return {c, 0};
+}
+
+/// Folds every foldable node; returns how many nodes became constants.
+inline std::size_t fold_constants(graph& g, const constant_folding_options& options = {},
+                                  const reference::kernel_registry& kernels = reference::kernels()) {
+  std::size_t folded = 0;
+  for (node_id id : g.topological_order()) {
+    if (!g.alive(id)) continue;
+    const node_data& n = g.node(id);
+    if (n.op.is<ops::Constant>() || n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>() ||
+        n.inputs.empty() || detail::is_decompression(n) || g.consumer_count(id) == 0)
+      continue;
+    std::uint64_t input_bytes = 0;
+    bool all_known = true;
+    for (const auto& in : n.inputs) {
+      const auto& v = g.info(in).value;
+      if (!v) {
+        all_known = false;
+        break;
+      }
+      input_bytes += v->bytes().size();
+    }
+    if (!all_known) continue;
+    const auto run = kernels.find(n.op.info().key);
+    if (run == nullptr) continue;
+
+    // Results: from shape inference when it computed them, else from the kernel.
+    std::vector<tensor> results;
+    bool known = true;
+    for (const auto& p : n.outputs) known = known && p.info.value != nullptr;
+    if (known) {
+      for (const auto& p : n.outputs) results.push_back(*p.info.value);
+    } else {
+      std::vector<tensor> inputs;
+      std::vector<value_info> outs;
+      std::uint64_t output_bytes = 0;
+      for (const auto& in : n.inputs) inputs.push_back(*g.info(in).value);
+      for (const auto& p : n.outputs) {
+        if (!p.info.shape.is_static() || p.info.type == element_type::dynamic) {
+          known = false;
+          break;
+        }
+        output_bytes += byte_size(p.info.type, element_count(p.info.shape.to_shape()));
+        outs.push_back({p.info.type, p.info.shape, nullptr});
+      }
+      if (outs.size() != n.outputs.size() || output_bytes > std::max<std::uint64_t>(input_bytes, options.cap_bytes)) continue;
+      reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
+      try {
+        run(n.op, ctx);
+      } catch (const error&) {
+        continue; // e.g. an index out of range: leave it for the runtime to report
+      }
+      results = ctx.take_outputs();
+    }
+
+    // One Const per used output; names and traceability move to it.
+    for (std::uint32_t k = 0; k < results.size(); ++k) {
+      if (g.consumer_count(output_ref{id, k}) == 0) continue;
+      const std::string name = n.outputs.size() == 1 ? n.name : n.name + "/out" + std::to_string(k);
+      const node_id c = g.add(ops::Constant(results[k]), {}, name);
+      g.node(c).source_names = g.node(id).source_names;
+      g.port({c, 0}).rt_info = g.port({id, k}).rt_info;
+      g.replace_uses({id, k}, {c, 0});
+    }
+    remove_if_unused(g, id);
+    ++folded;
+  }
+  return folded;
+}
+
+/// The constant-folding pass (default options).
+inline constexpr auto constant_folding =
+    make_pass<"ConstantFolding">([](graph& g) -> std::size_t { return fold_constants(g); });
+
+} // namespace irforge::passes
+// ---- end irforge/passes/constant_folding.hpp ----
+// ---- begin irforge/passes/linear_fusion.hpp ----
+// irforge — linear-op fusion: BatchNorm, Multiply and Add folded into the
+// weights of the Convolution / GroupConvolution / ConvolutionBackpropData /
+// GroupConvolutionBackpropData / MatMul before them.
+//
+//   BatchNormInference(x)        -> Multiply(x, scale) -> Add(shift)          (decomposition)
+//   Multiply(Add(x, b), s)       -> Add(Multiply(x, s), b * s)                (so the scale meets the conv)
+//   Multiply(Conv(x, w), s)      -> Conv(x, w * s)           s per output channel
+//   Add(Add(x, a), b)            -> Add(x, a + b);  Multiply(Multiply(x, a), b) -> Multiply(x, a * b)
+//
+// New weights are computed with the reference kernels (constant folding of a
+// Multiply of the old weights by the reshaped scale), so every element type
+// the kernels support works. Every fused layer's source names stay on the
+// conv (rt_info fused_names).
+
+#include <cmath>
+#include <optional>
+
+
+namespace irforge::passes {
+
+namespace detail {
+/// Static dims of a tensor, if known.
+inline std::optional<shape> static_dims(const graph& g, output_ref r) {
+  const auto& s = g.info(r).shape;
+  if (!s.is_static()) return std::nullopt;
+  return s.to_shape();
+}
+
+/// If constant `c` (dims `cd`) broadcast onto an output of rank `rank` varies
+/// only along `axis` (size `channels`) or is a scalar, returns true.
+inline bool per_channel(const shape& cd, std::size_t rank, std::size_t axis, std::int64_t channels) {
+  if (cd.size() > rank) return false;
+  const std::size_t offset = rank - cd.size();
+  for (std::size_t i = 0; i < cd.size(); ++i) {
+    const std::size_t a = offset + i;
+    if (cd[i] == 1) continue;
+    if (a != axis || cd[i] != channels) return false;
+  }
+  return true;
+}
+
+/// out = op(x, c) then folded: a new Const computed from known values.
+template <class Op>
+output_ref fold_binary(graph& g, output_ref a, output_ref b, node_id owner, const std::string& suffix) {
+  const node_id n = g.add(Op{}, {a, b}, g.node(owner).name + "/" + suffix);
+  g.node(n).source_names = g.node(owner).source_names;
+  return fold_output(g, {n, 0});
+}
+
+/// A Const reshape of known tensor `r` (a view, no copy).
+inline output_ref reshaped_constant(graph& g, output_ref r, shape dims, node_id owner, const std::string& suffix) {
+  return add_constant(g, g.info(r).value->reshaped(std::move(dims)), owner, suffix);
+}
+
+/// Which axes of the weights carry the output channel, per producer type.
+struct weight_layout {
+  shape scale_shape; ///< shape the per-channel scale is reshaped to, to multiply the weights
+};
+
+/// The layout that scales the weights of `producer` per output channel, or nullopt.
+inline std::optional<shape> scale_shape_for(const graph& g, node_id producer, std::int64_t channels) {
+  const auto& n = g.node(producer);
+  const auto w = static_dims(g, n.inputs.at(1));
+  if (!w) return std::nullopt;
+  const auto& wd = *w;
+  shape s(wd.size(), 1);
+  if (n.op.is<ops::Convolution>()) { // [O, I, k...]
+    if (wd[0] != channels) return std::nullopt;
+    s[0] = channels;
+  } else if (n.op.is<ops::GroupConvolution>()) { // [G, O/G, I/G, k...]
+    if (wd[0] * wd[1] != channels) return std::nullopt;
+    s[0] = wd[0];
+    s[1] = wd[1];
+  } else if (n.op.is<ops::ConvolutionBackpropData>()) { // [I, O, k...]
+    if (wd[1] != channels) return std::nullopt;
+    s[1] = channels;
+  } else if (n.op.is<ops::GroupConvolutionBackpropData>()) { // [G, I/G, O/G, k...]
+    if (wd[0] * wd[2] != channels) return std::nullopt;
+    s[0] = wd[0];
+    s[2] = wd[2];
+  } else if (const auto* mm = n.op.get_if<ops::MatMul>()) { // B: [K, N] or [N, K] (transpose_b)
+    if (wd.size() != 2) return std::nullopt;
+    const std::size_t axis = mm->transpose_b ? 0 : 1;
+    if (wd[axis] != channels) return std::nullopt;
+    s[axis] = channels;
+  } else {
+    return std::nullopt;
+  }
+  return s;
+}
+
+/// Multiply(producer, c): scale the producer's weights by c when c is per output channel.
+inline bool fold_scale_into_weights(graph& g, node_id mul, output_ref producer_out, output_ref c) {
+  const node_id producer = producer_out.node;
+  const auto out_dims = static_dims(g, producer_out);
+  const auto c_dims = static_dims(g, c);
+  if (!out_dims || !c_dims || out_dims->size() < 2) return false;
+  if (static_dims(g, {mul, 0}) != out_dims) return false; // c must not broadcast the output up
+  const bool is_matmul = g.node(producer).op.is<ops::MatMul>();
+  if (is_matmul && g.node(producer).op.get<ops::MatMul>().transpose_a && out_dims->size() < 2) return false;
+  const std::size_t axis = is_matmul ? out_dims->size() - 1 : 1;
+  const std::int64_t channels = (*out_dims)[axis];
+  if (!per_channel(*c_dims, out_dims->size(), axis, channels)) return false;
+  if (!g.info(g.node(producer).inputs.at(1)).value) return false; // weights must be known
+  const auto target = scale_shape_for(g, producer, channels);
+  if (!target) return false;
+  const std::uint64_t count = element_count(*c_dims);
+  shape scale_dims = count == 1 ? shape(target->size(), 1) : *target;
+  const output_ref scale = reshaped_constant(g, c, scale_dims, mul, "scale");
+  const output_ref weights = fold_binary<ops::Multiply>(g, g.node(producer).inputs[1], scale, producer, "scaled_weights");
+  if (!g.info(weights).value) return false;
+  g.set_input(producer, 1, weights);
+  g.infer(producer);
+  bypass(g, {mul, 0}, producer_out);
+  return true;
+}
+} // namespace detail
+
+using namespace irforge::pattern;
+
+/// BatchNormInference with known parameters -> Multiply + Add (per channel).
+template <class BN, std::size_t Data, std::size_t Gamma, std::size_t Beta, std::size_t Mean, std::size_t Var>
+bool decompose_batch_norm(const pattern::match<decltype(op<BN>(_, _, _, _, _))>& m, graph& g) {
+  const node_id bn = m.root();
+  const auto& in = g.node(bn).inputs;
+  const output_ref x = in[Data];
+  const auto xs = g.info(x).shape;
+  if (!xs.rank_is_static() || xs.rank() < 2) return false;
+  for (std::size_t k : {Gamma, Beta, Mean, Var})
+    if (!g.info(in[k]).value) return false;
+  const element_type t = g.info(x).type;
+  if (!is_float(t)) return false;
+  const double eps = g.node(bn).op.template get<BN>().epsilon;
+  const auto gamma = g.info(in[Gamma]).value->as_f64(), beta = g.info(in[Beta]).value->as_f64();
+  const auto mean = g.info(in[Mean]).value->as_f64(), var = g.info(in[Var]).value->as_f64();
+  const std::size_t c = gamma.size();
+  if (beta.size() != c || mean.size() != c || var.size() != c) return false;
+  std::vector<float> scale(c), shift(c);
+  for (std::size_t i = 0; i < c; ++i) {
+    const double s = gamma[i] / std::sqrt(var[i] + eps);
+    scale[i] = static_cast<float>(s);
+    shift[i] = static_cast<float>(beta[i] - mean[i] * s);
+  }
+  shape per_channel(xs.rank(), 1);
+  per_channel[1] = static_cast<std::int64_t>(c);
+  auto as_type = [&](std::vector<float> v, const std::string& suffix) {
+    output_ref r = add_constant(g, tensor::from_values<float>(per_channel, v), bn, suffix);
+    if (t != element_type::f32) {
+      const node_id cv = g.add(ops::Convert(t), {r}, g.node(bn).name + "/" + suffix + "_" + std::string(to_string(t)));
+      r = fold_output(g, {cv, 0});
+    }
+    return r;
+  };
+  const output_ref scale_c = as_type(scale, "scale"), shift_c = as_type(shift, "shift");
+  const node_id mul = g.add(ops::Multiply{}, {x, scale_c}, g.node(bn).name + "/mul");
+  const node_id add = g.add(ops::Add{}, {{mul, 0}, shift_c}, g.node(bn).name + "/add");
+  g.node(mul).source_names = g.node(bn).source_names;
+  g.node(add).source_names = g.node(bn).source_names;
+  g.replace_uses({bn, 0}, {add, 0});
+  return true;
+}
+
+inline constexpr auto batch_norm_decomposition = rule<"BatchNormDecomposition">(
+    op<ops::BatchNormInference>(_, _, _, _, _),
+    [](const auto& m, graph& g) { return decompose_batch_norm<ops::BatchNormInference, 0, 1, 2, 3, 4>(m, g); });
+inline constexpr auto batch_norm_v1_decomposition = rule<"BatchNormDecompositionV1">(
+    op<ops::v1::BatchNormInference>(_, _, _, _, _),
+    [](const auto& m, graph& g) { return decompose_batch_norm<ops::v1::BatchNormInference, 2, 0, 1, 3, 4>(m, g); });
+
+/// Multiply(Conv-like(x, w), s) -> Conv-like(x, w * s).
+inline constexpr auto multiply_into_weights = rule<"MultiplyIntoWeights">(
+    op<ops::Multiply>(alt(op<ops::Convolution, "p">(_, constant<>), op<ops::GroupConvolution, "p">(_, constant<>),
+                          op<ops::ConvolutionBackpropData, "p">(_, constant<>),
+                          op<ops::GroupConvolutionBackpropData, "p">(_, constant<>), op<ops::MatMul, "p">(_, constant<>))
+                          .where(single_use),
+                      constant<"s">)
+        .commutative(),
+    [](const auto& m, graph& g) { return detail::fold_scale_into_weights(g, m.root(), out<"p">(m), out<"s">(m)); });
+
+/// Multiply(Add(x, b), s) -> Add(Multiply(x, s), b * s): the scale moves towards the conv.
+inline constexpr auto multiply_through_add = rule<"MultiplyThroughAdd">(
+    op<ops::Multiply>(op<ops::Add, "add">(any<"x">, constant<"b">).commutative().where(single_use), constant<"s">)
+        .commutative(),
+    [](const auto& m, graph& g) {
+      const node_id root = m.root();
+      if (detail::static_dims(g, {root, 0}) != detail::static_dims(g, out<"x">(m)) || !detail::static_dims(g, {root, 0}))
+        return false;
+      const output_ref bs = detail::fold_binary<ops::Multiply>(g, out<"b">(m), out<"s">(m), root, "shift_scaled");
+      if (!g.info(bs).value) return false;
+      const node_id mul = g.add(ops::Multiply{}, {out<"x">(m), out<"s">(m)}, g.node(root).name + "/scale");
+      const node_id add = g.add(ops::Add{}, {{mul, 0}, bs}, g.node(root).name + "/shift");
+      g.node(mul).source_names = g.node(root).source_names;
+      absorb_names(g, node<"add">(m), mul);
+      g.node(add).source_names = g.node(mul).source_names;
+      g.replace_uses({root, 0}, {add, 0});
+      return true;
+    });
+
+/// Add(Add(x, a), b) -> Add(x, a + b); Multiply(Multiply(x, a), b) -> Multiply(x, a * b).
+template <class Op>
+bool merge_constant_chain(const auto& m, graph& g) {
+  const node_id root = m.root();
+  if (detail::static_dims(g, {root, 0}) != detail::static_dims(g, out<"x">(m)) || !detail::static_dims(g, {root, 0}))
+    return false;
+  const output_ref ab = detail::fold_binary<Op>(g, out<"a">(m), out<"b">(m), root, "merged");
+  if (!g.info(ab).value) return false;
+  absorb_names(g, node<"inner">(m), root);
+  g.set_inputs(root, {out<"x">(m), ab});
+  g.infer(root);
+  return true;
+}
+inline constexpr auto merge_adds = rule<"MergeAdds">(
+    op<ops::Add>(op<ops::Add, "inner">(any<"x">, constant<"a">).commutative().where(single_use), constant<"b">).commutative(),
+    [](const auto& m, graph& g) { return merge_constant_chain<ops::Add>(m, g); });
+inline constexpr auto merge_multiplies = rule<"MergeMultiplies">(
+    op<ops::Multiply>(op<ops::Multiply, "inner">(any<"x">, constant<"a">).commutative().where(single_use), constant<"b">)
+        .commutative(),
+    [](const auto& m, graph& g) { return merge_constant_chain<ops::Multiply>(m, g); });
+
+/// All linear-op fusions as one pass.
+inline constexpr auto linear_fusion =
+    rewrite<"LinearFusion">(batch_norm_decomposition, batch_norm_v1_decomposition, multiply_into_weights,
+                            multiply_through_add, merge_adds, merge_multiplies);
+
+} // namespace irforge::passes
+// ---- end irforge/passes/linear_fusion.hpp ----
+// ---- begin irforge/passes/nop_elimination.hpp ----
+// irforge — removal of ops that change nothing: Reshape/Squeeze/Unsqueeze/
+// Broadcast to the shape the tensor already has, an identity Transpose, a
+// Convert to the type the tensor already has, Multiply/Divide by 1, Add/Subtract
+// of 0 (when the constant does not broadcast the tensor to a larger shape), and
+// a Concat or Split of one part. The removed layer's name is kept in the
+// fused_names of the producer.
+
+
+namespace irforge::passes {
+
+namespace detail {
+/// out == in as static shapes and types: the op moved no data.
+inline bool same_tensor_shape(const graph& g, output_ref in, output_ref out) {
+  const auto& a = g.info(in);
+  const auto& b = g.info(out);
+  return a.type == b.type && a.shape.is_static() && a.shape == b.shape;
+}
+
+/// A rewrite that replaces the root's output by capture "x" when it changes nothing.
+inline constexpr auto bypass_if_same = [](const auto& m, graph& g) {
+  const output_ref root{m.root(), 0};
+  const output_ref x = pattern::out<"x">(m);
+  if (!same_tensor_shape(g, x, root)) return false;
+  bypass(g, root, x);
+  return true;
+};
+
+/// ... and when the constant is a neutral element (1 for Multiply/Divide, 0 for Add/Subtract).
+template <int Neutral> struct bypass_if_neutral {
+  bool operator()(const auto& m, graph& g) const {
+    const output_ref root{m.root(), 0};
+    const output_ref x = pattern::out<"x">(m);
+    if (!same_tensor_shape(g, x, root) || !all_equal(pattern::value<"c">(m), Neutral)) return false;
+    bypass(g, root, x);
+    return true;
+  }
+};
+} // namespace detail
+
+using namespace irforge::pattern;
+
+inline constexpr auto eliminate_reshape = rule<"EliminateReshape">(op<ops::Reshape>(any<"x">, _), detail::bypass_if_same);
+inline constexpr auto eliminate_squeeze = rule<"EliminateSqueeze">(op<ops::Squeeze>(any<"x">, _), detail::bypass_if_same);
+inline constexpr auto eliminate_unsqueeze =
+    rule<"EliminateUnsqueeze">(op<ops::Unsqueeze>(any<"x">, _), detail::bypass_if_same);
+inline constexpr auto eliminate_broadcast =
+    rule<"EliminateBroadcast">(op<ops::Broadcast>(any<"x">, _), detail::bypass_if_same);
+inline constexpr auto eliminate_convert = rule<"EliminateConvert">(op<ops::Convert>(any<"x">), detail::bypass_if_same);
+
+inline constexpr auto eliminate_transpose =
+    rule<"EliminateTranspose">(op<ops::Transpose>(any<"x">, constant<"order">), [](const auto& m, graph& g) {
+      const auto order = value<"order">(m).as_i64();
+      const auto& s = g.info(out<"x">(m)).shape;
+      if (!s.rank_is_static() || order.size() != s.rank()) return false;
+      for (std::size_t i = 0; i < order.size(); ++i)
+        if (order[i] != static_cast<std::int64_t>(i)) return false;
+      bypass(g, {m.root(), 0}, out<"x">(m));
+      return true;
+    });
+
+inline constexpr auto eliminate_multiply_by_one = rule<"EliminateMultiplyByOne">(
+    op<ops::Multiply>(any<"x">, constant<"c">).commutative(), detail::bypass_if_neutral<1>{});
+inline constexpr auto eliminate_divide_by_one =
+    rule<"EliminateDivideByOne">(op<ops::Divide>(any<"x">, constant<"c">), detail::bypass_if_neutral<1>{});
+inline constexpr auto eliminate_add_zero =
+    rule<"EliminateAddZero">(op<ops::Add>(any<"x">, constant<"c">).commutative(), detail::bypass_if_neutral<0>{});
+inline constexpr auto eliminate_subtract_zero =
+    rule<"EliminateSubtractZero">(op<ops::Subtract>(any<"x">, constant<"c">), detail::bypass_if_neutral<0>{});
+
+inline constexpr auto eliminate_single_concat = rule<"EliminateSingleConcat">(
+    op<ops::Concat>(any<"x">), [](const auto& m, graph& g) {
+      bypass(g, {m.root(), 0}, out<"x">(m));
+      return true;
+    });
+
+/// Reshape(Reshape(x)) -> one Reshape to the final (static) shape.
+inline constexpr auto merge_reshapes = rule<"MergeReshapes">(
+    op<ops::Reshape, "outer">(op<ops::Reshape, "inner">(any<"x">, _).where(single_use), _), [](const auto& m, graph& g) {
+      const output_ref root{m.root(), 0};
+      const auto& s = g.info(root).shape;
+      if (!s.is_static()) return false;
+      auto& outer = g.node(m.root());
+      const auto target = s.to_shape();
+      const output_ref shape_const =
+          add_constant(g, tensor::from_values<std::int64_t>({static_cast<std::int64_t>(target.size())}, target), m.root(), "shape");
+      absorb_names(g, node<"inner">(m), m.root());
+      outer.op.template get<ops::Reshape>().special_zero = false;
+      g.set_inputs(m.root(), {out<"x">(m), shape_const});
+      g.infer(m.root());
+      return true;
+    });
+
+/// Transpose(Transpose(x, p1), p2) -> Transpose(x, p1 o p2) (removed by EliminateTranspose when identity).
+inline constexpr auto merge_transposes = rule<"MergeTransposes">(
+    op<ops::Transpose>(op<ops::Transpose, "inner">(any<"x">, constant<"p1">).where(single_use), constant<"p2">),
+    [](const auto& m, graph& g) {
+      const auto p1 = value<"p1">(m).as_i64();
+      const auto p2 = value<"p2">(m).as_i64();
+      if (p1.empty() || p1.size() != p2.size()) return false; // empty order means "reverse": leave it
+      std::vector<std::int64_t> order(p2.size());
+      for (std::size_t i = 0; i < p2.size(); ++i) {
+        if (p2[i] < 0 || static_cast<std::size_t>(p2[i]) >= p1.size()) return false;
+        order[i] = p1[static_cast<std::size_t>(p2[i])];
+      }
+      const output_ref c = add_constant(
+          g, tensor::from_values<std::int64_t>({static_cast<std::int64_t>(order.size())}, order), m.root(), "order");
+      absorb_names(g, node<"inner">(m), m.root());
+      g.set_inputs(m.root(), {out<"x">(m), c});
+      g.infer(m.root());
+      return true;
+    });
+
+/// All no-op removals and Reshape/Transpose merges, as one pass.
+inline constexpr auto nop_elimination =
+    rewrite<"NopElimination">(eliminate_reshape, eliminate_squeeze, eliminate_unsqueeze, eliminate_broadcast,
+                              eliminate_convert, eliminate_transpose, eliminate_multiply_by_one, eliminate_divide_by_one,
+                              eliminate_add_zero, eliminate_subtract_zero, eliminate_single_concat, merge_reshapes,
+                              merge_transposes);
+
+} // namespace irforge::passes
+// ---- end irforge/passes/nop_elimination.hpp ----
+
+namespace irforge::passes {
+
+/// The names --disable_fusing switches off.
+inline constexpr std::string_view fusion_passes[] = {"LinearFusion"};
+
+inline constexpr auto standard_pipeline =
+    pipeline(constant_folding, nop_elimination, linear_fusion, common_subexpression_elimination, nop_elimination,
+             constant_folding, dead_code_elimination);
+
+/// The standard pipeline.
+inline const auto& standard() { return standard_pipeline; }
+
+} // namespace irforge::passes
+// ---- end irforge/passes/standard.hpp ----
 
 namespace irforge::cli {
 
@@ -11865,14 +18708,49 @@ namespace irforge::cli {
 struct extensions {
   /// ONNX op mappings to use instead of onnx::standard_mappings().
   const onnx::mapping_table* onnx_mappings = nullptr;
+  /// The optimisation pipeline (default: passes::standard()).
+  std::function<passes::pipeline_report(graph&, const passes::run_options&)> optimize;
+  /// The op set for reading IR (run) and the kernels for evaluating (run, verify).
+  const op_registry* registry = nullptr;
+  const reference::kernel_registry* kernels = nullptr;
+  /// Ops without a mapping: an error (default) or custom layers (--passthrough_unknown_ops).
+  onnx::custom_op_policy custom_ops = {};
 };
 
-/// The summary of one conversion.
-struct conversion_report {
-  std::string xml_path, bin_path;
-  std::size_t source_layers = 0;
-  ir::write_stats written;
-  double seconds = 0;
+namespace detail {
+inline passes::pipeline_report optimize(graph& g, const options& o, const extensions& ext) {
+  passes::run_options run;
+  run.disabled = o.disabled_passes;
+  if (o.disable_fusing)
+    for (auto name : passes::fusion_passes) run.disabled.emplace_back(name);
+  return ext.optimize ? ext.optimize(g, run) : passes::standard().run(g, run);
+}
+} // namespace detail
+
+/// The summary of one conversion (also what --report writes).
+using conversion_report = report_data;
+
+/// Model Optimizer's progress bar on stderr, "Progress: [....      ]  45.00% done",
+/// shown only when stderr is a terminal and the conversion has taken over a second.
+class progress_bar {
+public:
+  explicit progress_bar(bool enabled) : enabled_(enabled && ::isatty(2) != 0), start_(std::chrono::steady_clock::now()) {}
+  void update(double fraction) {
+    if (!enabled_) return;
+    if (std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return;
+    const int filled = static_cast<int>(fraction * 20 + 0.5);
+    std::fprintf(stderr, "\rProgress: [%s%s] %6.2f%% done", std::string(static_cast<std::size_t>(filled), '.').c_str(),
+                 std::string(static_cast<std::size_t>(20 - filled), ' ').c_str(), fraction * 100);
+    shown_ = true;
+  }
+  ~progress_bar() {
+    if (shown_) std::fprintf(stderr, "\n");
+  }
+
+private:
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
 };
 
 namespace detail {
@@ -11895,6 +18773,27 @@ inline std::string model_name_of(const options& o) {
   return stem.empty() || stem.front() == '.' ? "model" : stem;
 }
 
+/// "LinearFusion: MultiplyIntoWeights x53, ...; ConstantFolding: 12 changes" (passes that changed something).
+inline std::string fired_summary(const passes::pipeline_report& r) {
+  std::string s;
+  for (const auto& p : r.passes) {
+    if (p.skipped || p.changes == 0) continue;
+    if (!s.empty()) s += "; ";
+    s += p.name + ":";
+    if (p.rules.empty()) {
+      s += " " + std::to_string(p.changes) + " changes";
+    } else {
+      bool first = true;
+      for (const auto& [rule, n] : p.rules)
+        if (n) {
+          s += (first ? " " : ", ") + rule + " x" + std::to_string(n);
+          first = false;
+        }
+    }
+  }
+  return s.empty() ? "none applied" : s;
+}
+
 inline long peak_memory_mb() {
   struct rusage usage {};
   ::getrusage(RUSAGE_SELF, &usage);
@@ -11904,23 +18803,49 @@ inline long peak_memory_mb() {
 } // namespace detail
 
 /// Converts one model as the options say; throws irforge::error on failure.
-inline conversion_report convert(const options& o, const extensions& ext = {}) {
+/// `report` is filled as the conversion goes, so it says how far a failed one got.
+inline void convert(const options& o, report_data& report, const extensions& ext = {}) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string framework = detail::framework_of(o);
+  progress_bar progress(!o.silent);
+  report.input_model = o.input_model;
+  report.options = o.given;
+  report.framework = detail::framework_of(o);
   graph g;
-  conversion_report report;
-  if (framework == "onnx") {
+  if (report.framework == "onnx") {
     const onnx::model m = onnx::load_model(o.input_model);
-    report.source_layers = m.graph.nodes.size();
-    g = onnx::convert(m, onnx::load_options{ext.onnx_mappings});
+    report.source_bytes = m.file ? m.file->size() : 0;
+    for (std::size_t i = 0; i < m.graph.nodes.size(); ++i)
+      report.source_layers.push_back(onnx::detail::node_display_name(m.graph.nodes[i], i));
+    progress.update(0.25);
+    onnx::load_options load;
+    load.mappings = ext.onnx_mappings;
+    load.custom_ops = ext.custom_ops;
+    load.custom_ops.passthrough = load.custom_ops.passthrough || o.passthrough_unknown_ops;
+    g = onnx::convert(m, load);
   } else {
-    throw error("the " + framework + " frontend is not available yet (ONNX models convert today)", in_file(o.input_model));
+    throw error("the " + report.framework + " frontend is not available yet (ONNX models convert today)",
+                in_file(o.input_model));
   }
+  progress.update(0.5);
 
+  report.passes = detail::optimize(g, o, ext);
+  if (!o.compress_weights.empty())
+    report.compression = passes::compress_weights_int8(
+        g, o.compress_weights == "int8_asym" ? passes::int8_mode::asymmetric : passes::int8_mode::symmetric);
+  if (o.compress_to_fp16) {
+    const auto fp16 = passes::fp16_compress(g);
+    report.compression.constants += fp16.constants;
+    report.compression.bytes_before += fp16.bytes_before;
+    report.compression.bytes_after += fp16.bytes_after;
+    report.compression.clamped += fp16.clamped;
+    report.compression.flushed += fp16.flushed;
+    report.compression.kept += fp16.kept;
+  }
+  progress.update(0.75);
   const std::string name = detail::model_name_of(o);
   g.set_name(name);
   g.rt_info = {{"irforge_version", std::string(version_string)},
-               {"framework", framework},
+               {"framework", report.framework},
                {"input_model", std::filesystem::path(o.input_model).filename().string()}};
 
   std::error_code ec;
@@ -11930,8 +18855,11 @@ inline conversion_report convert(const options& o, const extensions& ext = {}) {
   report.written = ir::save(g, stem);
   report.xml_path = stem + ".xml";
   report.bin_path = stem + ".bin";
+  if (!o.dot_path.empty()) ir::save_dot(g, o.dot_path);
+  progress.update(1.0);
+  report.result_graph = std::make_shared<graph>(std::move(g));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return report;
+  report.peak_memory_mb = detail::peak_memory_mb();
 }
 
 /// The whole command line: parse, convert, report. Returns the exit code.
@@ -11939,26 +18867,50 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
   try {
     const options o = parse_arguments(args);
     if (o.help) {
-      out << usage();
+      out << usage(o.command);
       return 0;
     }
     if (o.version) {
       out << "irforge " << version_string << "\n";
       return 0;
     }
-    const conversion_report r = convert(o, ext);
+    if (o.command == command::run) return run_command(o, out, ext.registry, ext.kernels);
+    if (o.command == command::verify)
+      return verify_command(o, out, ext.onnx_mappings,
+                            [&](graph& g) { return detail::optimize(g, o, ext); }, ext.kernels);
+    report_data r;
+    try {
+      convert(o, r, ext);
+    } catch (const unsupported_ops_error& e) {
+      r.error = e.what();
+      r.unsupported = e.ops();
+      if (!o.report_path.empty()) write_report(o.report_path, r);
+      throw;
+    } catch (const std::exception& e) {
+      r.error = e.what();
+      if (!o.report_path.empty()) write_report(o.report_path, r);
+      throw;
+    }
+    if (!o.report_path.empty()) write_report(o.report_path, r);
     if (!o.silent) {
       char time_text[64];
       std::snprintf(time_text, sizeof time_text, "%.2f", r.seconds);
       out << "[ SUCCESS ] Generated IR version 11 model.\n"
           << "[ SUCCESS ] XML file: " << r.xml_path << "\n"
           << "[ SUCCESS ] BIN file: " << r.bin_path << "\n"
-          << "[ SUCCESS ] Layers: " << r.source_layers << " in the source model, " << r.written.layers << " in the IR ("
+          << "[ SUCCESS ] Layers: " << r.source_layers.size() << " in the source model, " << r.written.layers << " in the IR ("
           << r.written.constants << " constants, " << r.written.constants_shared << " sharing bytes with another)\n"
           << "[ SUCCESS ] Written: " << r.written.xml_bytes << " bytes of XML, " << r.written.bin_bytes
           << " bytes of weights\n"
+          << "[ SUCCESS ] Optimizations: " << detail::fired_summary(r.passes) << "\n";
+      if (r.compression.constants)
+        out << "[ SUCCESS ] Compressed " << r.compression.constants << " weight tensors: " << r.compression.bytes_before
+            << " -> " << r.compression.bytes_after << " bytes"
+            << (r.compression.clamped ? ", " + std::to_string(r.compression.clamped) + " values clamped to the f16 range" : "")
+            << "\n";
+      out
           << "[ SUCCESS ] Total execution time: " << time_text << " seconds. \n"
-          << "[ SUCCESS ] Memory consumed: " << detail::peak_memory_mb() << " MB. \n";
+          << "[ SUCCESS ] Memory consumed: " << r.peak_memory_mb << " MB. \n";
     }
     return 0;
   } catch (const std::exception& e) {
@@ -11970,6 +18922,20 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
 inline int main(int argc, char** argv, const extensions& ext = {}) {
   std::vector<std::string> args(argv + 1, argv + argc);
   return run(args, std::cout, std::cerr, ext);
+}
+
+/// A converter binary with its own layers and optimisation pipeline:
+///   return irforge::cli::main<irforge::ops::standard, MyLayer>(argc, argv, my_pipeline, &my_mappings);
+/// The layers join the op set used to read and evaluate IR (run, verify).
+template <class Set = ops::standard, class... Extra, class Pipeline>
+int main(int argc, char** argv, const Pipeline& pipeline, const onnx::mapping_table* mappings = nullptr) {
+  using set = typename Set::template with<Extra...>;
+  extensions ext;
+  ext.onnx_mappings = mappings;
+  ext.optimize = [&pipeline](graph& g, const passes::run_options& o) { return pipeline.run(g, o); };
+  ext.registry = &registry<set>();
+  ext.kernels = &reference::kernels<set>();
+  return main(argc, argv, ext);
 }
 
 } // namespace irforge::cli

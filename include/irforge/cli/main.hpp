@@ -16,13 +16,17 @@
 #include <vector>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "irforge/cli/evaluate_commands.hpp"
+#include "irforge/cli/json_report.hpp"
 #include "irforge/cli/options.hpp"
 #include "irforge/core/error.hpp"
 #include "irforge/frontends/onnx/load.hpp"
 #include "irforge/frontends/unsupported_ops.hpp"
+#include "irforge/ir/dot_writer.hpp"
 #include "irforge/ir/writer.hpp"
+#include "irforge/passes/compress_weights.hpp"
 #include "irforge/passes/standard.hpp"
 #include "irforge/reference/evaluator.hpp"
 #include "irforge/version.hpp"
@@ -52,13 +56,30 @@ inline passes::pipeline_report optimize(graph& g, const options& o, const extens
 }
 } // namespace detail
 
-/// The summary of one conversion.
-struct conversion_report {
-  std::string xml_path, bin_path;
-  std::size_t source_layers = 0;
-  passes::pipeline_report passes;
-  ir::write_stats written;
-  double seconds = 0;
+/// The summary of one conversion (also what --report writes).
+using conversion_report = report_data;
+
+/// Model Optimizer's progress bar on stderr, "Progress: [....      ]  45.00% done",
+/// shown only when stderr is a terminal and the conversion has taken over a second.
+class progress_bar {
+public:
+  explicit progress_bar(bool enabled) : enabled_(enabled && ::isatty(2) != 0), start_(std::chrono::steady_clock::now()) {}
+  void update(double fraction) {
+    if (!enabled_) return;
+    if (std::chrono::steady_clock::now() - start_ < std::chrono::seconds(1)) return;
+    const int filled = static_cast<int>(fraction * 20 + 0.5);
+    std::fprintf(stderr, "\rProgress: [%s%s] %6.2f%% done", std::string(static_cast<std::size_t>(filled), '.').c_str(),
+                 std::string(static_cast<std::size_t>(20 - filled), ' ').c_str(), fraction * 100);
+    shown_ = true;
+  }
+  ~progress_bar() {
+    if (shown_) std::fprintf(stderr, "\n");
+  }
+
+private:
+  bool enabled_;
+  bool shown_ = false;
+  std::chrono::steady_clock::time_point start_;
 };
 
 namespace detail {
@@ -111,28 +132,49 @@ inline long peak_memory_mb() {
 } // namespace detail
 
 /// Converts one model as the options say; throws irforge::error on failure.
-inline conversion_report convert(const options& o, const extensions& ext = {}) {
+/// `report` is filled as the conversion goes, so it says how far a failed one got.
+inline void convert(const options& o, report_data& report, const extensions& ext = {}) {
   const auto start = std::chrono::steady_clock::now();
-  const std::string framework = detail::framework_of(o);
+  progress_bar progress(!o.silent);
+  report.input_model = o.input_model;
+  report.options = o.given;
+  report.framework = detail::framework_of(o);
   graph g;
-  conversion_report report;
-  if (framework == "onnx") {
+  if (report.framework == "onnx") {
     const onnx::model m = onnx::load_model(o.input_model);
-    report.source_layers = m.graph.nodes.size();
+    report.source_bytes = m.file ? m.file->size() : 0;
+    for (std::size_t i = 0; i < m.graph.nodes.size(); ++i)
+      report.source_layers.push_back(onnx::detail::node_display_name(m.graph.nodes[i], i));
+    progress.update(0.25);
     onnx::load_options load;
     load.mappings = ext.onnx_mappings;
     load.custom_ops = ext.custom_ops;
     load.custom_ops.passthrough = load.custom_ops.passthrough || o.passthrough_unknown_ops;
     g = onnx::convert(m, load);
   } else {
-    throw error("the " + framework + " frontend is not available yet (ONNX models convert today)", in_file(o.input_model));
+    throw error("the " + report.framework + " frontend is not available yet (ONNX models convert today)",
+                in_file(o.input_model));
   }
+  progress.update(0.5);
 
   report.passes = detail::optimize(g, o, ext);
+  if (!o.compress_weights.empty())
+    report.compression = passes::compress_weights_int8(
+        g, o.compress_weights == "int8_asym" ? passes::int8_mode::asymmetric : passes::int8_mode::symmetric);
+  if (o.compress_to_fp16) {
+    const auto fp16 = passes::fp16_compress(g);
+    report.compression.constants += fp16.constants;
+    report.compression.bytes_before += fp16.bytes_before;
+    report.compression.bytes_after += fp16.bytes_after;
+    report.compression.clamped += fp16.clamped;
+    report.compression.flushed += fp16.flushed;
+    report.compression.kept += fp16.kept;
+  }
+  progress.update(0.75);
   const std::string name = detail::model_name_of(o);
   g.set_name(name);
   g.rt_info = {{"irforge_version", std::string(version_string)},
-               {"framework", framework},
+               {"framework", report.framework},
                {"input_model", std::filesystem::path(o.input_model).filename().string()}};
 
   std::error_code ec;
@@ -142,8 +184,11 @@ inline conversion_report convert(const options& o, const extensions& ext = {}) {
   report.written = ir::save(g, stem);
   report.xml_path = stem + ".xml";
   report.bin_path = stem + ".bin";
+  if (!o.dot_path.empty()) ir::save_dot(g, o.dot_path);
+  progress.update(1.0);
+  report.result_graph = std::make_shared<graph>(std::move(g));
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return report;
+  report.peak_memory_mb = detail::peak_memory_mb();
 }
 
 /// The whole command line: parse, convert, report. Returns the exit code.
@@ -162,20 +207,39 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
     if (o.command == command::verify)
       return verify_command(o, out, ext.onnx_mappings,
                             [&](graph& g) { return detail::optimize(g, o, ext); }, ext.kernels);
-    const conversion_report r = convert(o, ext);
+    report_data r;
+    try {
+      convert(o, r, ext);
+    } catch (const unsupported_ops_error& e) {
+      r.error = e.what();
+      r.unsupported = e.ops();
+      if (!o.report_path.empty()) write_report(o.report_path, r);
+      throw;
+    } catch (const std::exception& e) {
+      r.error = e.what();
+      if (!o.report_path.empty()) write_report(o.report_path, r);
+      throw;
+    }
+    if (!o.report_path.empty()) write_report(o.report_path, r);
     if (!o.silent) {
       char time_text[64];
       std::snprintf(time_text, sizeof time_text, "%.2f", r.seconds);
       out << "[ SUCCESS ] Generated IR version 11 model.\n"
           << "[ SUCCESS ] XML file: " << r.xml_path << "\n"
           << "[ SUCCESS ] BIN file: " << r.bin_path << "\n"
-          << "[ SUCCESS ] Layers: " << r.source_layers << " in the source model, " << r.written.layers << " in the IR ("
+          << "[ SUCCESS ] Layers: " << r.source_layers.size() << " in the source model, " << r.written.layers << " in the IR ("
           << r.written.constants << " constants, " << r.written.constants_shared << " sharing bytes with another)\n"
           << "[ SUCCESS ] Written: " << r.written.xml_bytes << " bytes of XML, " << r.written.bin_bytes
           << " bytes of weights\n"
-          << "[ SUCCESS ] Optimizations: " << detail::fired_summary(r.passes) << "\n"
+          << "[ SUCCESS ] Optimizations: " << detail::fired_summary(r.passes) << "\n";
+      if (r.compression.constants)
+        out << "[ SUCCESS ] Compressed " << r.compression.constants << " weight tensors: " << r.compression.bytes_before
+            << " -> " << r.compression.bytes_after << " bytes"
+            << (r.compression.clamped ? ", " + std::to_string(r.compression.clamped) + " values clamped to the f16 range" : "")
+            << "\n";
+      out
           << "[ SUCCESS ] Total execution time: " << time_text << " seconds. \n"
-          << "[ SUCCESS ] Memory consumed: " << detail::peak_memory_mb() << " MB. \n";
+          << "[ SUCCESS ] Memory consumed: " << r.peak_memory_mb << " MB. \n";
     }
     return 0;
   } catch (const std::exception& e) {

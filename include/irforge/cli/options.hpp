@@ -42,6 +42,11 @@ struct options {
   /// Passes or rules to skip (--disable_passes a,b), and MO's --disable_fusing.
   std::vector<std::string> disabled_passes;
   bool disable_fusing = false;
+  /// --report FILE.json, --dot FILE.dot
+  std::string report_path, dot_path;
+  /// Weight compression: --data_type FP16 / --compress_to_fp16, --compress_weights int8|int8_asym.
+  bool compress_to_fp16 = false;
+  std::string compress_weights;
   /// Ops without an ONNX mapping become custom layers instead of an error.
   bool passthrough_unknown_ops = false;
   /// Options the user set, in the order given (for the IR's conversion_parameters).
@@ -68,10 +73,17 @@ inline const std::vector<flag>& flags() {
       {"seed", {}, true, {c::verify}, "Seed of the random inputs made for inputs not given (default 1)"},
       {"rtol", {}, true, {c::verify}, "Relative tolerance (default 1e-5)"},
       {"atol", {}, true, {c::verify}, "Absolute tolerance (default 1e-6)"},
+      {"data_type", {}, true, {c::convert}, "FP32 (default) or FP16 (= --compress_to_fp16); also float/half"},
+      {"compress_to_fp16", {}, false, {c::convert},
+       "Store float weights as f16 (Const f16 -> Convert f32); --compress_to_fp16=False turns it off"},
+      {"compress_weights", {}, true, {c::convert},
+       "int8 (symmetric, per output channel) or int8_asym (u8 with zero point): Convolution and MatMul weights"},
       {"disable_fusing", {}, false, {c::convert, c::verify}, "Skip the fusion passes (LinearFusion ...)"},
       {"disable_passes", {}, true, {c::convert, c::verify}, "Comma-separated names of passes or rules to skip"},
       {"passthrough_unknown_ops", {}, false, {c::convert, c::verify},
        "Write ops the frontend does not know as custom layers (output shape = input 0's) instead of failing"},
+      {"report", {}, true, {c::convert}, "Write what the conversion did as JSON (passes, sizes, fused and removed layers)"},
+      {"dot", {}, true, {c::convert}, "Write the converted graph for Graphviz"},
       {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
       {"silent", {}, false, {c::convert, c::run, c::verify}, "Print errors only"},
       {"version", {}, false, {c::convert}, "Print the version and exit"},
@@ -153,7 +165,7 @@ inline options parse_arguments(const std::vector<std::string>& args) {
       if (inline_value) value = *inline_value;
       else if (i + 1 < args.size()) value = args[++i];
       else throw error("argument --" + std::string(match->name) + ": expected one argument");
-    } else if (inline_value) {
+    } else if (inline_value && match->name != "compress_to_fp16") {
       throw error("argument --" + std::string(match->name) + ": takes no value");
     }
     const std::string_view name = match->name;
@@ -178,6 +190,21 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     else if (name == "atol") number(o.atol);
     else if (name == "silent") o.silent = true;
     else if (name == "disable_fusing") o.disable_fusing = true;
+    else if (name == "report") o.report_path = value;
+    else if (name == "dot") o.dot_path = value;
+    else if (name == "data_type") {
+      if (value == "FP16" || value == "half") o.compress_to_fp16 = true;
+      else if (value == "FP32" || value == "float") o.compress_to_fp16 = false;
+      else throw error("argument --data_type: invalid choice: '" + value + "' (choose from FP16, FP32, half, float)");
+    } else if (name == "compress_to_fp16") {
+      bool on = true;
+      if (inline_value) number(on);
+      o.compress_to_fp16 = on;
+    } else if (name == "compress_weights") {
+      if (value != "int8" && value != "int8_asym" && value != "int8_sym")
+        throw error("argument --compress_weights: invalid choice: '" + value + "' (choose from int8, int8_asym)");
+      o.compress_weights = value;
+    }
     else if (name == "passthrough_unknown_ops") o.passthrough_unknown_ops = true;
     else if (name == "disable_passes") {
       for (auto item : attr::detail::split_list(value)) o.disabled_passes.emplace_back(item);

@@ -44,9 +44,10 @@ public:
       : inputs_(inputs), node_name_(node_name), op_type_(op_type) {
     outputs_.reserve(outputs.size());
     for (const auto& o : outputs) {
-      if (!o.shape.is_static() || o.type == element_type::dynamic)
-        fail("output type/shape " + std::string(to_string(o.type)) + o.shape.to_string() + " is not static");
-      outputs_.push_back(tensor::allocate(o.type, o.shape.to_shape()));
+      if (o.type == element_type::dynamic) fail("output element type is not known");
+      // An output whose size only the data decides (NonZero) is left empty:
+      // the kernel must set it with set_output().
+      outputs_.push_back(o.shape.is_static() ? tensor::allocate(o.type, o.shape.to_shape()) : tensor());
     }
   }
 
@@ -84,6 +85,7 @@ public:
   /// Output i as typed, writable elements (always aligned: freshly allocated).
   template <class T> [[nodiscard]] std::span<T> out(std::size_t i) {
     tensor& t = output(i);
+    if (t.empty()) fail("output " + std::to_string(i) + " has a data-dependent shape: the kernel must set it");
     if (bit_width(t.type()) != sizeof(T) * 8) fail("output " + std::to_string(i) + " written with a type of the wrong size");
     auto bytes = t.mutable_bytes();
     return {reinterpret_cast<T*>(bytes.data()), bytes.size() / sizeof(T)};
@@ -94,7 +96,11 @@ public:
     outputs_[i] = std::move(t);
   }
 
-  [[nodiscard]] std::vector<tensor> take_outputs() { return std::move(outputs_); }
+  [[nodiscard]] std::vector<tensor> take_outputs() {
+    for (std::size_t i = 0; i < outputs_.size(); ++i)
+      if (outputs_[i].empty()) fail("the kernel did not produce output " + std::to_string(i));
+    return std::move(outputs_);
+  }
   [[nodiscard]] std::string_view node_name() const { return node_name_; }
   [[nodiscard]] std::string_view op_type() const { return op_type_; }
 

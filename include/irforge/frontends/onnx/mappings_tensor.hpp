@@ -19,6 +19,8 @@
 #include "irforge/ops/reduce.hpp"
 #include "irforge/ops/reshape.hpp"
 #include "irforge/ops/scatter.hpp"
+#include "irforge/ops/select.hpp"
+#include "irforge/ops/binary_elementwise.hpp"
 #include "irforge/ops/shape_of.hpp"
 #include "irforge/ops/slice.hpp"
 #include "irforge/ops/split.hpp"
@@ -406,8 +408,16 @@ inline outputs map_one_hot(node_context& ctx) {
   else depth = ctx.add(ops::Reshape(false), {ctx.add(ops::Convert(element_type::i64), {depth}, "depth_i64"),
                                              ctx.constant_i64({}, "scalar_shape")}, "depth");
   output_ref indices = ctx.input(0);
-  if (ctx.input_type(0) != element_type::i64 && ctx.input_type(0) != element_type::i32)
+  if (ctx.input_type(0) != element_type::i64)
     indices = ctx.add(ops::Convert(element_type::i64), {indices}, "indices");
+  // ONNX counts negative indices from the end (-1 is depth - 1); OneHot-1 gives
+  // all-off rows for them, so shift them first.
+  if (is_signed(ctx.input_type(0))) {
+    const auto zero = ctx.scalar_i64(0, "zero");
+    const auto negative = ctx.add(ops::Less{}, {indices, zero}, "negative");
+    const auto shifted = ctx.add(ops::Add{}, {indices, depth}, "shifted");
+    indices = ctx.add(ops::Select{}, {negative, shifted, indices}, "wrapped_indices");
+  }
   return one(ctx.add(ops::OneHot(ctx.attr_int("axis", -1)), {indices, depth, on, off}));
 }
 
