@@ -14,7 +14,8 @@
 // Usage: make_resnet50 [--small] out.onnx
 //   --small: the same structure at 1/8 of the width, one block per stage,
 //            10 classes and a 64x64 input (a quick check, ~0.5 MB).
-// Prints the parameter count (every float of every initializer) on stdout.
+// Prints the parameter count (every float of every initializer) and the
+// BatchNormalization channels on stdout.
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -106,6 +107,7 @@ public:
   }
 
   [[nodiscard]] std::uint64_t parameters() const { return parameters_; }
+  [[nodiscard]] std::uint64_t batch_norm_channels() const { return batch_norm_channels_; }
 
 private:
   irforge::tensor weights(irforge::shape dims, float scale, float offset = 0.0f) {
@@ -131,6 +133,7 @@ private:
         .ints("pads", {pad, pad, pad, pad})
         .ints("dilations", {1, 1})
         .i("group", 1);
+    batch_norm_channels_ += static_cast<std::uint64_t>(out);
     m_.initializer(bn + ".weight", weights({out}, 0.2f, 1.0f));
     m_.initializer(bn + ".bias", weights({out}, 0.1f));
     m_.initializer(bn + ".running_mean", weights({out}, 0.1f));
@@ -146,6 +149,7 @@ private:
   weight_generator w_;
   irforge::onnx::model_builder m_{"resnet50"};
   std::uint64_t parameters_ = 0;
+  std::uint64_t batch_norm_channels_ = 0;
 };
 
 } // namespace
@@ -181,7 +185,8 @@ int main(int argc, char** argv) {
     resnet_writer r(c);
     const irforge::onnx::model_builder m = r.build();
     m.save(path);
-    std::cout << "wrote " << path << ": " << r.parameters() << " parameters, " << m.node_count() << " nodes\n";
+    std::cout << "wrote " << path << ": " << r.parameters() << " parameters, " << r.batch_norm_channels()
+              << " batch-norm channels, " << m.node_count() << " nodes\n";
   } catch (const std::exception& e) {
     std::cerr << "[ ERROR ]  " << e.what() << "\n";
     return 1;

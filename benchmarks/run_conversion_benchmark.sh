@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Conversion benchmark: the irforge CLI against onnxruntime's load + optimize +
-# save (benchmarks/ort_optimize.js) on the same ResNet-50 ONNX model (~100 MB,
-# written by benchmarks/make_resnet50.cpp), each measured as a whole process.
+# save (benchmarks/ort_optimize.js) on the same ONNX model, each measured as a
+# whole process. Two models, both written with irforge's own ONNX writer:
+#   resnet50  ResNet-50 (~100 MB, make_resnet50.cpp): speed and memory on weights
+#   chain     20k nodes of Conv + BatchNormalization + Relu (make_chain.cpp):
+#             matching and rewriting at scale
 #
-# Usage: benchmarks/run_conversion_benchmark.sh [-n REPS] [--small] [--level all|extended|basic]
+# Usage: benchmarks/run_conversion_benchmark.sh [--model resnet50|chain] [-n REPS] [--small] [--level all|extended|basic]
+#   --model   which model (default resnet50); results/conversion.md or results/scale.md
 #   -n REPS   timed repetitions of each tool, alternating (default 5)
-#   --small   the small variant of the model (a quick check of the pipeline);
-#             its figures go to work/conversion_small.md, not to results/
+#   --small   a small variant of the model (a quick check of the pipeline);
+#             its figures go to work/, not to results/
 #   --level   onnxruntime's graphOptimizationLevel (default all)
 # Environment: ORT_VERSION (onnxruntime-node version, default pinned below).
 #
@@ -19,16 +23,19 @@ set -euo pipefail
 reps=5
 small=0
 level=all
+which=resnet50
 while [ $# -gt 0 ]; do
   case "$1" in
+    --model) which="$2"; shift 2 ;;
     -n) reps="$2"; shift 2 ;;
     --small) small=1; shift ;;
     --level) level="$2"; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "[ ERROR ]  unknown argument: $1" >&2; exit 2 ;;
   esac
 done
 case "$reps" in ''|*[!0-9]*|0) echo "[ ERROR ]  -n needs a positive number" >&2; exit 2 ;; esac
+case "$which" in resnet50|chain) ;; *) echo "[ ERROR ]  --model must be resnet50 or chain" >&2; exit 2 ;; esac
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench_dir/.." && pwd)"
@@ -70,12 +77,18 @@ if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIRFORGE_BUILD_TESTS=OFF \
         -DIRFORGE_BUILD_EXAMPLES=OFF -DIRFORGE_BUILD_BENCHMARKS=ON
 fi
-ninja -C "$build" make_resnet50 irforge_cli
-generator="$build/benchmarks/make_resnet50"
+ninja -C "$build" "make_$which" irforge_cli
+generator="$build/benchmarks/make_$which"
 irforge="$build/tools/irforge"
 
 # ---- the model (cached; rebuilt when the generator changes) -----------------------------
-if [ "$small" -eq 1 ]; then
+if [ "$which" = chain ]; then
+  if [ "$small" -eq 1 ]; then
+    name=chain_small; gen_flags=(--blocks 100); results="$work/scale_small.md"
+  else
+    name=chain; gen_flags=(); results="$bench_dir/results/scale.md"
+  fi
+elif [ "$small" -eq 1 ]; then
   name=resnet50_small; gen_flags=(--small); results="$work/conversion_small.md" # a pipeline check, not a result
 else
   name=resnet50; gen_flags=(); results="$bench_dir/results/conversion.md"
@@ -85,9 +98,10 @@ params_file="$work/$name.params"
 if [ ! -f "$model" ] || [ ! -f "$params_file" ] || [ "$generator" -nt "$model" ]; then
   echo "== generating $model"
   "$generator" "${gen_flags[@]}" "$model" | tee "$work/$name.gen.log"
-  sed -n 's/.*: \([0-9]*\) parameters.*/\1/p' "$work/$name.gen.log" > "$params_file"
+  sed -n 's/.*: \([0-9]*\) parameters, \([0-9]*\) batch-norm channels, \([0-9]*\) nodes.*/\1 \2 \3/p' \
+    "$work/$name.gen.log" > "$params_file"
 fi
-params="$(cat "$params_file")"
+read -r params bn_channels source_nodes < "$params_file"
 model_bytes="$(stat -c %s "$model")"
 
 # ---- measurement ----------------------------------------------------------------------
@@ -139,9 +153,11 @@ mem_ratio="$(awk -v r="$if_rss_max" -v s="$model_bytes" 'BEGIN { printf "%.2f", 
 ort_mem_ratio="$(awk -v r="$ort_rss" -v s="$model_bytes" 'BEGIN { printf "%.2f", r * 1024 / s }')"
 
 # ---- did irforge do the work? --------------------------------------------------------
-# Every float of the model must be in the IR: the f32 Consts' sizes add up to
-# parameters x 4 (counted per Const, so deduplicated blobs count too), and the
-# .bin holds every distinct (offset, size) blob.
+# Every BatchNormalization must be folded into its convolution: then the f32
+# Consts hold the model's floats minus 3 of the 4 per BatchNorm channel (scale,
+# mean and variance went into the weights, the shift became a bias), counted
+# per Const so deduplicated blobs count too, and the .bin holds every distinct
+# (offset, size) blob.
 xml="$ir_dir/$name.xml"; bin="$ir_dir/$name.bin"
 read -r f32_bytes unique_bytes < <(awk '
   /<data / && /size="/ && /offset="/ {
@@ -153,17 +169,17 @@ read -r f32_bytes unique_bytes < <(awk '
   }
   END { printf "%d %d\n", f32, uniq }' "$xml")
 bin_bytes="$(stat -c %s "$bin")"
-expected=$((params * 4))
+expected=$(( (params - 3 * bn_channels) * 4 ))
 if [ "$f32_bytes" -ne "$expected" ] || [ "$bin_bytes" -ne "$unique_bytes" ]; then
-  echo "[ ERROR ]  the IR does not hold the model's weights: f32 Const bytes $f32_bytes, expected $expected" \
-       "($params parameters x 4); .bin $bin_bytes bytes, distinct blobs $unique_bytes bytes" >&2
+  echo "[ ERROR ]  the IR does not hold the model's folded weights: f32 Const bytes $f32_bytes, expected $expected" \
+       "(($params parameters - 3 x $bn_channels batch-norm channels) x 4); .bin $bin_bytes bytes, distinct blobs $unique_bytes bytes" >&2
   exit 1
 fi
 ir_layers="$(grep -c '<layer ' "$xml")"
 ir_bn="$(grep -c 'type="BatchNormInference"' "$xml" || true)"
 ort_bytes="$(stat -c %s "$ort_out")"
 ort_bn="$({ grep -a -o 'BatchNormalization' "$ort_out" || true; } | wc -l)" # op_type strings; 0 when all were fused
-weights_check="f32 Const bytes = $f32_bytes = $params parameters x 4; .bin = $bin_bytes bytes (every distinct blob)"
+weights_check="f32 Const bytes = $f32_bytes = ($params parameters - 3 x $bn_channels folded batch-norm channels) x 4; .bin = $bin_bytes bytes (every distinct blob)"
 
 # ---- report -------------------------------------------------------------------------------
 cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
@@ -172,7 +188,7 @@ ort_ver="$(node -p "require('$work/node_modules/onnxruntime-node/package.json').
 verdict_time=$(awk -v r="$ratio" 'BEGIN { print (r > 1) ? "yes" : "NO" }')
 verdict_mem=$(awk -v r="$mem_ratio" 'BEGIN { print (r <= 1.5) ? "yes" : "NO" }')
 {
-  echo "# Conversion benchmark: irforge vs onnxruntime (load + optimize + save)"
+  echo "# Conversion benchmark ($name): irforge vs onnxruntime (load + optimize + save)"
   echo
   echo "Written by \`benchmarks/run_conversion_benchmark.sh$( [ "$small" -eq 1 ] && echo " --small")$( [ "$level" != all ] && echo " --level $level")\`;" \
        "each figure is the median of $reps runs of the whole process, the two tools alternating, after one warm-up run each" \
@@ -182,7 +198,7 @@ verdict_mem=$(awk -v r="$mem_ratio" 'BEGIN { print (r <= 1.5) ? "yes" : "NO" }')
   echo "| --- | --- |"
   echo "| machine | $(nproc) cores ($cpu), $mem_total |"
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
-  echo "| model | $name.onnx from make_resnet50: $params float32 parameters, $model_bytes bytes |"
+  echo "| model | $name.onnx from make_$which: $source_nodes nodes, $params float32 parameters, $model_bytes bytes |"
   echo "| irforge | \`irforge --input_model $name.onnx --output_dir ...\` (Release build, $(g++ -dumpfullversion 2>/dev/null || echo g++)) |"
   echo "| peer | onnxruntime-node $ort_ver on node $(node --version): InferenceSession.create with graphOptimizationLevel '$level' and optimizedModelFilePath |"
   echo "| irforge median time | $if_time s |"

@@ -10501,10 +10501,12 @@ inline outputs map_flatten(node_context& ctx) {
       if (part && d.is_static()) *part *= d.min();
       else part.reset();
     }
-    if (head && tail) target = {*head, *tail};
-    else if (head) target = {*head, -1};
+    // Prefer forms that stay right when the batch changes (--batch, --input_shape):
+    // [0, -1] keeps axis 0, [-1, tail] lets the leading part follow the data.
+    if (axis == 1) target = {0, -1};
+    else if (axis == 0) target = {1, -1};
     else if (tail) target = {-1, *tail};
-    else if (axis == 1) target = {0, -1};
+    else if (head) target = {*head, -1};
     else ctx.fail("Flatten at axis " + std::to_string(axis) + " of " + xs.to_string() + " needs more static dimensions");
   } else if (axis == 0) {
     target = {1, -1};
@@ -12706,6 +12708,15 @@ struct options {
   std::string compress_weights;
   /// Ops without an ONNX mapping become custom layers instead of an error.
   bool passthrough_unknown_ops = false;
+  /// Model inputs and outputs, in Model Optimizer's grammars (cli/mo_syntax.hpp):
+  /// --input (convert: cut/shape/type/freeze), --output, --input_shape, --batch.
+  std::string cut_inputs, cut_outputs, input_shape;
+  std::int64_t batch = 0;
+  /// Layouts and preprocessing: --layout, --source_layout, --target_layout,
+  /// --mean_values, --scale_values, --scale, --reverse_input_channels.
+  std::string layout, source_layout, target_layout, mean_values, scale_values;
+  double scale = 0;
+  bool reverse_input_channels = false;
   /// Options the user set, in the order given (for the IR's conversion_parameters).
   std::vector<std::pair<std::string, std::string>> given;
 };
@@ -12727,6 +12738,18 @@ inline const std::vector<flag>& flags() {
       {"model_name", {"-n"}, true, {c::convert}, "Name of the IR files and of the <net> (default: the input file's stem)"},
       {"framework", {}, true, {c::convert, c::verify}, "onnx (default: from the input file's extension)"},
       {"input", {}, true, {c::run, c::verify}, "Input data, .npy or ONNX TensorProto .pb: PATH or NAME=PATH; repeatable"},
+      {"input", {}, true, {c::convert},
+       "New or changed model inputs: NAME, N:NODE, NODE:N, with [SHAPE], {TYPE}, ->VALUE (frozen); comma-separated"},
+      {"output", {}, true, {c::convert}, "The model's outputs: NAME, NODE:N or N:NODE, comma-separated (cuts after them)"},
+      {"input_shape", {}, true, {c::convert}, "Input shapes [1,3,224,224] or (1,3,?,-1), one per --input item"},
+      {"batch", {"-b"}, true, {c::convert}, "Batch of every input (the N of its layout, else axis 0)"},
+      {"layout", {}, true, {c::convert}, "Input layouts: nchw, data(nhwc), data(nhwc->nchw) (the IR input gets the target)"},
+      {"source_layout", {}, true, {c::convert}, "The layout the model expects: nchw or data(nchw),..."},
+      {"target_layout", {}, true, {c::convert}, "The layout the IR input gets (a Transpose is inserted)"},
+      {"mean_values", {"-ms"}, true, {c::convert}, "Subtracted per channel: data[123,117,104] or [123,117,104]"},
+      {"scale_values", {}, true, {c::convert}, "Divided per channel (after the mean): data[58,57,57] or [58,57,57]"},
+      {"scale", {"-s"}, true, {c::convert}, "Every original input is divided by this value"},
+      {"reverse_input_channels", {}, false, {c::convert}, "Reverse the channel order of 3-channel inputs (RGB <-> BGR)"},
       {"seed", {}, true, {c::verify}, "Seed of the random inputs made for inputs not given (default 1)"},
       {"rtol", {}, true, {c::verify}, "Relative tolerance (default 1e-5)"},
       {"atol", {}, true, {c::verify}, "Absolute tolerance (default 1e-6)"},
@@ -12811,11 +12834,12 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     }
     const detail::flag* match = nullptr;
     for (const auto& f : detail::flags()) {
+      if (!detail::accepted(f, o.command)) continue;
       if (arg == "--" + std::string(f.name)) match = &f;
       for (auto a : f.aliases)
         if (arg == a) match = &f;
     }
-    if (match == nullptr || !detail::accepted(*match, o.command))
+    if (match == nullptr)
       throw error("unrecognized arguments: " + args[i] + " (see --help)");
     std::string value;
     if (match->takes_value) {
@@ -12838,7 +12862,22 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     else if (name == "model_name") o.model_name = value;
     else if (name == "framework") o.framework = value;
     else if (name == "log_level") o.log_level = value;
-    else if (name == "input") o.inputs.push_back(value);
+    else if (name == "input" && o.command != command::convert) o.inputs.push_back(value);
+    else if (name == "input") o.cut_inputs = value;
+    else if (name == "output") o.cut_outputs = value;
+    else if (name == "input_shape") o.input_shape = value;
+    else if (name == "batch") {
+      number(o.batch);
+      if (o.batch <= 0) throw error("argument --batch: the batch must be a positive integer, got '" + value + "'");
+    } else if (name == "layout") o.layout = value;
+    else if (name == "source_layout") o.source_layout = value;
+    else if (name == "target_layout") o.target_layout = value;
+    else if (name == "mean_values") o.mean_values = value;
+    else if (name == "scale_values") o.scale_values = value;
+    else if (name == "scale") {
+      number(o.scale);
+      if (!(o.scale > 0)) throw error("argument --scale: must be positive, got '" + value + "'");
+    } else if (name == "reverse_input_channels") o.reverse_input_channels = true;
     else if (name == "seed") {
       std::int64_t s = 0;
       number(s);
@@ -12874,6 +12913,12 @@ inline options parse_arguments(const std::vector<std::string>& args) {
   bool level_ok = false;
   for (const char* l : levels) level_ok = level_ok || o.log_level == l;
   if (!level_ok) throw error("argument --log_level: invalid choice: '" + o.log_level + "'");
+  if (o.batch && !o.input_shape.empty())
+    throw error("--batch and --input_shape cannot be used together (give the batch inside the shape)");
+  if (o.scale && !o.scale_values.empty())
+    throw error("--scale and --scale_values cannot be used together (one value for all channels: --scale_values [v])");
+  if (!o.layout.empty() && (!o.source_layout.empty() || !o.target_layout.empty()))
+    throw error("--layout cannot be used with --source_layout or --target_layout");
   if (!o.help && !o.version && o.input_model.empty())
     throw error(o.command == command::run ? "the following arguments are required: MODEL.xml"
                                           : "the following arguments are required: --input_model");
@@ -17700,6 +17745,1202 @@ inline int verify_command(const options& o, std::ostream& out, const onnx::mappi
 
 } // namespace irforge::cli
 // ---- end irforge/cli/evaluate_commands.hpp ----
+// ---- begin irforge/cli/input_options.hpp ----
+// irforge — the command line's model-input options applied to a graph, in
+// Model Optimizer's order: cut (--input, --output) with shapes, types and
+// frozen values (--input_shape), layouts, --batch, then preprocessing
+// (--reverse_input_channels, --mean_values, --scale_values, --scale).
+// Each step is a library function in passes/ (cut_model.hpp, model_inputs.hpp);
+// this header only maps the flags' text onto them and checks how they combine.
+
+#include <string>
+#include <vector>
+
+// ---- begin irforge/cli/mo_syntax.hpp ----
+// irforge — Model Optimizer's value grammars for --input, --output,
+// --input_shape, --mean_values / --scale_values and --layout:
+//
+//   --input         ITEM(,ITEM)*   ITEM := [PORT:]NAME[:PORT][SHAPE]['{'TYPE'}']['->'VALUE]
+//   --output        NAME | NAME:PORT | PORT:NAME, comma-separated
+//   --input_shape   [1,3,224,224],(1,?,-1,1..10)     dims: int, -1, ?, a..b, ..b, a..
+//   --mean_values   data[123,117,104],other(1,2,3) or [123,117,104],[1,2,3] (unnamed: --input order)
+//   --layout        nchw | [n,c,h,w] | data(nchw),seg(nc) | data[n,h,w,c]->[n,c,h,w] | data(nhwc->nchw)
+//
+// Commas split items only outside brackets, so `data[1,3,224,224]` is one
+// item (OpenVINO 2023 behaviour); shapes and values accept spaces or commas.
+// Names are kept as written: whether "conv:0" is a tensor called "conv:0" or
+// output 0 of node "conv" is decided against the graph (passes/cut_model.hpp).
+
+#include <cctype>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace irforge::cli {
+
+/// One --input item.
+struct input_item {
+  std::string name;                   ///< as written, ports included ("0:conv", "conv:1", "data")
+  std::optional<partial_shape> shape; ///< [..] or (..)
+  std::optional<element_type> type;   ///< {f32}
+  std::optional<std::vector<double>> value; ///< ->[1 2 3] or ->5 (frozen into a constant)
+};
+
+/// A name with per-input numbers: mean/scale values.
+struct named_values {
+  std::string name; ///< empty when unnamed (then: the inputs in order)
+  std::vector<double> values;
+};
+
+/// A layout for one input (or the only one), optionally "source->target".
+struct named_layout {
+  std::string name;
+  std::string source; ///< e.g. "NCHW", "N...C", "NC?" (upper case)
+  std::string target; ///< empty unless "a->b"
+};
+
+namespace detail {
+
+inline std::string trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+/// Splits on `sep` outside (), [] and {}; an unbalanced bracket is an error.
+inline std::vector<std::string> split_outside_brackets(std::string_view text, char sep, std::string_view flag) {
+  std::vector<std::string> parts;
+  int depth = 0;
+  std::string current;
+  for (char c : text) {
+    if (c == '[' || c == '(' || c == '{') ++depth;
+    if (c == ']' || c == ')' || c == '}') {
+      if (--depth < 0) throw error("argument --" + std::string(flag) + ": unbalanced '" + std::string(1, c) + "' in '" + std::string(text) + "'");
+    }
+    if (c == sep && depth == 0) {
+      parts.push_back(trim(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (depth != 0) throw error("argument --" + std::string(flag) + ": unclosed bracket in '" + std::string(text) + "'");
+  parts.push_back(trim(current));
+  return parts;
+}
+
+/// The tokens of "1 2 3", "1,2,3" or "1, 2, 3".
+inline std::vector<std::string> list_tokens(std::string_view body) {
+  std::vector<std::string> tokens;
+  std::string current;
+  for (char c : body) {
+    if (c == ',' || std::isspace(static_cast<unsigned char>(c))) {
+      if (!current.empty()) tokens.push_back(current);
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) tokens.push_back(current);
+  return tokens;
+}
+
+inline std::int64_t parse_int(const std::string& s, std::string_view flag, std::string_view whole) {
+  std::int64_t v = 0;
+  try {
+    attr::parse(s, v);
+  } catch (const error&) {
+    throw error("argument --" + std::string(flag) + ": '" + s + "' is not an integer (in '" + std::string(whole) + "')");
+  }
+  return v;
+}
+
+inline double parse_number(const std::string& s, std::string_view flag, std::string_view whole) {
+  if (s == "True" || s == "true") return 1;
+  if (s == "False" || s == "false") return 0;
+  double v = 0;
+  try {
+    attr::parse(s, v);
+  } catch (const error&) {
+    throw error("argument --" + std::string(flag) + ": '" + s + "' is not a number (in '" + std::string(whole) + "')");
+  }
+  return v;
+}
+
+/// If `text` ends with a bracketed group opened by `open`/`close`, removes and returns its body.
+inline std::optional<std::string> take_trailing_group(std::string& text, char open, char close) {
+  if (text.empty() || text.back() != close) return std::nullopt;
+  int depth = 0;
+  for (std::size_t i = text.size(); i-- > 0;) {
+    if (text[i] == close) ++depth;
+    if (text[i] == open && --depth == 0) {
+      std::string body = text.substr(i + 1, text.size() - i - 2);
+      text.erase(i);
+      return body;
+    }
+  }
+  return std::nullopt;
+}
+
+} // namespace detail
+
+/// A dimension: 5, -1, ?, 1..10, ..10, 1..
+inline dimension parse_dimension(const std::string& token, std::string_view flag = "input_shape",
+                                 std::string_view whole = {}) {
+  if (token == "?" || token == "-1") return dimension::dynamic();
+  if (const auto dots = token.find(".."); dots != std::string::npos) {
+    const std::string lo = token.substr(0, dots), hi = token.substr(dots + 2);
+    const std::int64_t min = lo.empty() ? 0 : detail::parse_int(lo, flag, whole);
+    const std::int64_t max = hi.empty() ? -1 : detail::parse_int(hi, flag, whole);
+    if (min < 0 || (max != -1 && max < min))
+      throw error("argument --" + std::string(flag) + ": bad dimension range '" + token + "'");
+    return {min, max};
+  }
+  const std::int64_t v = detail::parse_int(token, flag, whole);
+  if (v < 0) throw error("argument --" + std::string(flag) + ": negative dimension " + token + " (use -1 or ? for dynamic)");
+  return dimension(v);
+}
+
+/// The body of a shape group: "1,3,224,224" or "1 3 224 224"; "" is a scalar.
+inline partial_shape parse_shape_body(std::string_view body, std::string_view flag = "input_shape") {
+  std::vector<dimension> dims;
+  for (const auto& t : detail::list_tokens(body)) dims.push_back(parse_dimension(t, flag, body));
+  return partial_shape(std::move(dims));
+}
+
+/// --input_shape: "[1,3,224,224]" or "(1,3,224,224),[2,5]".
+inline std::vector<partial_shape> parse_input_shapes(std::string_view text) {
+  std::vector<partial_shape> shapes;
+  for (auto part : detail::split_outside_brackets(text, ',', "input_shape")) {
+    if (part.size() < 2 || !((part.front() == '[' && part.back() == ']') || (part.front() == '(' && part.back() == ')')))
+      throw error("argument --input_shape: '" + part + "' is not a shape like [1,3,224,224] or (1,3,224,224)");
+    shapes.push_back(parse_shape_body(std::string_view(part).substr(1, part.size() - 2)));
+  }
+  return shapes;
+}
+
+/// --input: every item with its shape, type and frozen value.
+inline std::vector<input_item> parse_input_items(std::string_view text) {
+  std::vector<input_item> items;
+  for (auto part : detail::split_outside_brackets(text, ',', "input")) {
+    if (part.empty()) throw error("argument --input: empty item in '" + std::string(text) + "'");
+    input_item item;
+    if (const auto arrow = part.find("->"); arrow != std::string::npos) {
+      std::string value = detail::trim(std::string_view(part).substr(arrow + 2));
+      part = detail::trim(std::string_view(part).substr(0, arrow));
+      if (value.size() >= 2 && value.front() == '[' && value.back() == ']') value = value.substr(1, value.size() - 2);
+      std::vector<double> values;
+      for (const auto& t : detail::list_tokens(value)) values.push_back(detail::parse_number(t, "input", text));
+      if (values.empty()) throw error("argument --input: no value after '->' in '" + part + "'");
+      item.value = std::move(values);
+    }
+    if (auto type = detail::take_trailing_group(part, '{', '}')) {
+      const auto t = parse_element_type(detail::trim(*type));
+      if (!t) throw error("argument --input: unknown element type '" + *type + "' (f32, f16, i64, i32, u8, boolean, ...)");
+      item.type = *t;
+    }
+    if (auto body = detail::take_trailing_group(part, '[', ']')) item.shape = parse_shape_body(*body, "input");
+    else if (auto round = detail::take_trailing_group(part, '(', ')')) item.shape = parse_shape_body(*round, "input");
+    item.name = detail::trim(part);
+    if (item.name.empty()) throw error("argument --input: an item has no name in '" + std::string(text) + "'");
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+/// --output: the names as written.
+inline std::vector<std::string> parse_output_names(std::string_view text) {
+  auto names = detail::split_outside_brackets(text, ',', "output");
+  for (const auto& n : names)
+    if (n.empty()) throw error("argument --output: empty item in '" + std::string(text) + "'");
+  return names;
+}
+
+/// --mean_values / --scale_values: "data[1,2,3],x(4,5,6)" or "[1,2,3],[4,5,6]"; naming all or none.
+inline std::vector<named_values> parse_named_values(std::string_view text, std::string_view flag) {
+  std::vector<named_values> out;
+  for (auto part : detail::split_outside_brackets(text, ',', flag)) {
+    std::optional<std::string> body = detail::take_trailing_group(part, '[', ']');
+    if (!body) body = detail::take_trailing_group(part, '(', ')');
+    if (!body) throw error("argument --" + std::string(flag) + ": '" + part + "' is not like data[123,117,104] or [123,117,104]");
+    named_values v{detail::trim(part), {}};
+    for (const auto& t : detail::list_tokens(*body)) v.values.push_back(detail::parse_number(t, flag, text));
+    if (v.values.empty()) throw error("argument --" + std::string(flag) + ": no values in '" + std::string(text) + "'");
+    out.push_back(std::move(v));
+  }
+  bool named = false, unnamed = false;
+  for (const auto& v : out) (v.name.empty() ? unnamed : named) = true;
+  if (named && unnamed)
+    throw error("argument --" + std::string(flag) + ": name every input or none (got '" + std::string(text) + "')");
+  return out;
+}
+
+namespace detail {
+/// "nchw" / "[n,c,h,w]" / "n...c" -> "NCHW" / "NCHW" / "N...C".
+inline std::string layout_letters(std::string text, std::string_view flag) {
+  text = trim(text);
+  if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
+    std::string s;
+    for (const auto& t : list_tokens(text.substr(1, text.size() - 2))) s += t;
+    text = s;
+  }
+  std::string s;
+  for (char c : text) {
+    if (std::isalpha(static_cast<unsigned char>(c))) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    else if (c == '?' || c == '.') s += c;
+    else throw error("argument --" + std::string(flag) + ": bad layout '" + text + "' (like nchw or [n,c,h,w])");
+  }
+  if (s.empty()) throw error("argument --" + std::string(flag) + ": empty layout");
+  return s;
+}
+} // namespace detail
+
+/// --layout / --source_layout / --target_layout.
+inline std::vector<named_layout> parse_layouts(std::string_view text, std::string_view flag) {
+  std::vector<named_layout> out;
+  for (auto part : detail::split_outside_brackets(text, ',', flag)) {
+    named_layout l;
+    std::string body;
+    // name(nchw) or name[n,c,h,w] or name(nhwc->nchw) or name[n,h,w,c]->[n,c,h,w]; bare for one input.
+    std::string target_text;
+    if (const auto arrow = part.find("->"); arrow != std::string::npos && part.back() == ']' && part[arrow - 1] == ']') {
+      target_text = part.substr(arrow + 2);
+      part = part.substr(0, arrow);
+    }
+    if (auto g = detail::take_trailing_group(part, '(', ')')) {
+      l.name = detail::trim(part);
+      body = *g;
+    } else if (part.find('[') != std::string::npos && part.front() != '[') {
+      auto sq = detail::take_trailing_group(part, '[', ']');
+      l.name = detail::trim(part);
+      body = "[" + sq.value_or("") + "]";
+    } else {
+      body = part;
+    }
+    if (const auto arrow = body.find("->"); arrow != std::string::npos) {
+      target_text = body.substr(arrow + 2);
+      body = body.substr(0, arrow);
+    }
+    l.source = detail::layout_letters(body, flag);
+    if (!target_text.empty()) l.target = detail::layout_letters(target_text, flag);
+    out.push_back(std::move(l));
+  }
+  return out;
+}
+
+} // namespace irforge::cli
+// ---- end irforge/cli/mo_syntax.hpp ----
+// ---- begin irforge/passes/cut_model.hpp ----
+// irforge — model cutting, Model Optimizer's --input and --output:
+//
+//   passes::cut_inputs(g, {{.name = "conv1"}, {.name = "data", .shape = partial_shape{1, 3, 224, 224}}});
+//   passes::cut_outputs(g, {"relu5", "fc:0"});
+//
+// New inputs: a tensor (or "node:N") becomes a Parameter named after the
+// tensor (MO: "node/placeholder_out_port_N"), "N:node" puts a Parameter on
+// one input port ("node/placeholder_port_N"), a bare node name on each of
+// its non-constant input ports. A shape, element type or frozen value (MO's
+// `name->[1 2 3]`) may come with each. Existing Parameters named this way are
+// changed in place. New outputs replace the model's outputs, in the order
+// given. Afterwards everything no output needs is removed, Parameters
+// included, and the model's inputs follow the order of `inputs`.
+//
+// Tensor names survive: a cut tensor's names move to the new Parameter, and
+// its producer's source layers are remembered nowhere because they are gone.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+// ---- begin irforge/passes/constant_folding.hpp ----
+// irforge — constant folding: an op whose inputs are all known becomes a Const.
+//
+// The values come from the reference kernels (or from shape inference, which
+// already knows small results). A size cap keeps folding from blowing a model
+// up: a result larger than its inputs together (a Broadcast or Tile of a
+// constant, say) is folded only below `cap_bytes`. Weight decompression
+// (a Convert marked `decompression`, written by FP16 compression) is kept.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+
+namespace irforge::passes {
+
+struct constant_folding_options {
+  /// A folded result may always be as large as its inputs together; beyond
+  /// that only up to this many bytes.
+  std::uint64_t cap_bytes = 1u << 20;
+};
+
+namespace detail {
+inline bool is_decompression(const node_data& n) {
+  for (const auto& [key, value] : n.rt_info)
+    if (key == "decompression") return true;
+  return false;
+}
+} // namespace detail
+
+/// Evaluates one node whose inputs are all known and puts a Const in its
+/// place; returns the Const's output (the node's output `r` if it cannot fold).
+/// Rewrites use it to compute new weights with the reference kernels.
+inline output_ref fold_output(graph& g, output_ref r, const reference::kernel_registry& kernels = reference::kernels()) {
+  const node_data& n = g.node(r.node);
+  if (n.op.is<ops::Constant>()) return r;
+  std::vector<tensor> inputs;
+  for (const auto& in : n.inputs) {
+    if (!g.info(in).value) return r;
+    inputs.push_back(*g.info(in).value);
+  }
+  const auto run = kernels.find(n.op.info().key);
+  if (run == nullptr) return r;
+  std::vector<value_info> outs;
+  for (const auto& p : n.outputs) outs.push_back({p.info.type, p.info.shape, nullptr});
+  reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
+  run(n.op, ctx);
+  auto results = ctx.take_outputs();
+  const node_id c = g.add(ops::Constant(std::move(results.at(r.index))), {}, n.name);
+  g.node(c).source_names = n.source_names;
+  g.replace_uses(r, {c, 0});
+  remove_if_unused(g, r.node);
+  return {c, 0};
+}
+
+/// Folds every foldable node; returns how many nodes became constants.
+inline std::size_t fold_constants(graph& g, const constant_folding_options& options = {},
+                                  const reference::kernel_registry& kernels = reference::kernels()) {
+  std::size_t folded = 0;
+  for (node_id id : g.topological_order()) {
+    if (!g.alive(id)) continue;
+    const node_data& n = g.node(id);
+    if (n.op.is<ops::Constant>() || n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>() ||
+        n.inputs.empty() || detail::is_decompression(n) || g.consumer_count(id) == 0)
+      continue;
+    std::uint64_t input_bytes = 0;
+    bool all_known = true;
+    for (const auto& in : n.inputs) {
+      const auto& v = g.info(in).value;
+      if (!v) {
+        all_known = false;
+        break;
+      }
+      input_bytes += v->bytes().size();
+    }
+    if (!all_known) continue;
+    const auto run = kernels.find(n.op.info().key);
+    if (run == nullptr) continue;
+
+    // Results: from shape inference when it computed them, else from the kernel.
+    std::vector<tensor> results;
+    bool known = true;
+    for (const auto& p : n.outputs) known = known && p.info.value != nullptr;
+    if (known) {
+      for (const auto& p : n.outputs) results.push_back(*p.info.value);
+    } else {
+      std::vector<tensor> inputs;
+      std::vector<value_info> outs;
+      std::uint64_t output_bytes = 0;
+      for (const auto& in : n.inputs) inputs.push_back(*g.info(in).value);
+      for (const auto& p : n.outputs) {
+        if (!p.info.shape.is_static() || p.info.type == element_type::dynamic) {
+          known = false;
+          break;
+        }
+        output_bytes += byte_size(p.info.type, element_count(p.info.shape.to_shape()));
+        outs.push_back({p.info.type, p.info.shape, nullptr});
+      }
+      if (outs.size() != n.outputs.size() || output_bytes > std::max<std::uint64_t>(input_bytes, options.cap_bytes)) continue;
+      reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
+      try {
+        run(n.op, ctx);
+      } catch (const error&) {
+        continue; // e.g. an index out of range: leave it for the runtime to report
+      }
+      results = ctx.take_outputs();
+    }
+
+    // One Const per used output; names and traceability move to it.
+    for (std::uint32_t k = 0; k < results.size(); ++k) {
+      if (g.consumer_count(output_ref{id, k}) == 0) continue;
+      const std::string name = n.outputs.size() == 1 ? n.name : n.name + "/out" + std::to_string(k);
+      const node_id c = g.add(ops::Constant(results[k]), {}, name);
+      g.node(c).source_names = g.node(id).source_names;
+      g.port({c, 0}).rt_info = g.port({id, k}).rt_info;
+      g.replace_uses({id, k}, {c, 0});
+    }
+    remove_if_unused(g, id);
+    ++folded;
+  }
+  return folded;
+}
+
+/// The constant-folding pass (default options).
+inline constexpr auto constant_folding =
+    make_pass<"ConstantFolding">([](graph& g) -> std::size_t { return fold_constants(g); });
+
+} // namespace irforge::passes
+// ---- end irforge/passes/constant_folding.hpp ----
+// ---- begin irforge/passes/model_points.hpp ----
+// irforge — finding a place in a model by the name a user gives on the
+// command line (Model Optimizer's --input / --output / --mean_values names).
+//
+// A name is, in this order: a tensor name (what ONNX and the IR's port
+// `names` call a tensor); a node name; "N:node" (input port N of a node);
+// "node:N" (output port N of a node). A name that matches nothing is an error
+// that suggests the nearest names in the model; a tensor name that two
+// outputs share is an error too.
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+
+namespace irforge::passes {
+
+/// Where a name points: a tensor (an output), an input port, or a whole node.
+struct model_point {
+  enum class kind { tensor, input_port, node };
+  kind what = kind::tensor;
+  output_ref output{}; ///< kind::tensor
+  input_ref input{};   ///< kind::input_port
+  node_id node = 0;    ///< kind::node
+  std::string text;    ///< the name as given
+};
+
+namespace detail {
+
+/// Edit distance, case-insensitive (for suggestions only).
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t up = row[j];
+      const bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (same ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+inline std::optional<std::uint32_t> port_number(std::string_view s) {
+  if (s.empty() || s.size() > 9) return std::nullopt;
+  std::uint32_t v = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::uint32_t>(c - '0');
+  }
+  return v;
+}
+
+} // namespace detail
+
+/// Up to `count` names of the model (node and tensor names) nearest to `wanted`.
+inline std::vector<std::string> nearest_names(const graph& g, std::string_view wanted, std::size_t count = 3) {
+  std::vector<std::pair<std::size_t, std::string>> scored;
+  auto consider = [&](const std::string& name) {
+    if (name.empty()) return;
+    scored.emplace_back(detail::edit_distance(wanted, name), name);
+  };
+  for (node_id id : g.nodes()) {
+    const auto& n = g.node(id);
+    if (n.op.is<ops::Constant>()) continue; // weights are rarely what a user means
+    consider(n.name);
+    for (const auto& p : n.outputs)
+      for (const auto& t : p.names) consider(t);
+  }
+  std::sort(scored.begin(), scored.end());
+  scored.erase(std::unique(scored.begin(), scored.end()), scored.end());
+  std::vector<std::string> out;
+  for (const auto& [d, name] : scored) {
+    if (out.size() == count) break;
+    if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  }
+  return out;
+}
+
+/// Resolves a user's name; `what` says which flag asked ("--input", ...).
+inline model_point find_model_point(const graph& g, const std::string& text, std::string_view what) {
+  std::vector<output_ref> tensors;
+  std::optional<node_id> by_name;
+  for (node_id id : g.nodes()) {
+    const auto& n = g.node(id);
+    for (std::uint32_t k = 0; k < n.outputs.size(); ++k)
+      for (const auto& t : n.outputs[k].names)
+        if (t == text) tensors.push_back({id, k});
+    if (n.name == text && !by_name) by_name = id;
+  }
+  if (tensors.size() > 1)
+    throw error(std::string(what) + ": the tensor name '" + text + "' belongs to " + std::to_string(tensors.size()) +
+                " outputs; name a node port instead (node:port)");
+  if (tensors.size() == 1) return {model_point::kind::tensor, tensors[0], {}, 0, text};
+  if (by_name) return {model_point::kind::node, {}, {}, *by_name, text};
+
+  auto node_named = [&](std::string_view name) -> std::optional<node_id> {
+    for (node_id id : g.nodes())
+      if (g.node(id).name == name) return id;
+    return std::nullopt;
+  };
+  if (const auto colon = text.find(':'); colon != std::string::npos) {
+    // "N:node": an input port.
+    if (const auto port = detail::port_number(std::string_view(text).substr(0, colon))) {
+      if (const auto id = node_named(std::string_view(text).substr(colon + 1))) {
+        if (*port >= g.node(*id).inputs.size())
+          throw error(std::string(what) + ": '" + text + "': node '" + g.node(*id).name + "' has " +
+                      std::to_string(g.node(*id).inputs.size()) + " input ports");
+        return {model_point::kind::input_port, {}, {*id, *port}, *id, text};
+      }
+    }
+  }
+  if (const auto colon = text.rfind(':'); colon != std::string::npos) {
+    // "node:N": an output port.
+    if (const auto port = detail::port_number(std::string_view(text).substr(colon + 1))) {
+      if (const auto id = node_named(std::string_view(text).substr(0, colon))) {
+        if (*port >= g.node(*id).outputs.size())
+          throw error(std::string(what) + ": '" + text + "': node '" + g.node(*id).name + "' has " +
+                      std::to_string(g.node(*id).outputs.size()) + " output ports");
+        return {model_point::kind::tensor, {*id, *port}, {}, *id, text};
+      }
+    }
+  }
+  std::string message = std::string(what) + ": no node or tensor named '" + text + "' in the model";
+  const auto near = nearest_names(g, text);
+  if (!near.empty()) {
+    message += "; did you mean ";
+    for (std::size_t i = 0; i < near.size(); ++i) message += (i ? i + 1 == near.size() ? " or '" : ", '" : "'") + near[i] + "'";
+    message += "?";
+  }
+  throw error(message);
+}
+
+/// A node name not used yet in `g`, `wanted` or `wanted_1`, `wanted_2`, ...
+inline std::string unused_node_name(const graph& g, const std::string& wanted) {
+  auto taken = [&](const std::string& s) {
+    for (node_id id : g.nodes())
+      if (g.node(id).name == s) return true;
+    return false;
+  };
+  if (!taken(wanted)) return wanted;
+  for (std::size_t k = 1;; ++k)
+    if (auto c = wanted + "_" + std::to_string(k); !taken(c)) return c;
+}
+
+} // namespace irforge::passes
+// ---- end irforge/passes/model_points.hpp ----
+
+namespace irforge::passes {
+
+/// One model input to create or change.
+struct input_cut {
+  std::string name;                    ///< tensor, node, "N:node" or "node:N"
+  std::optional<partial_shape> shape;  ///< the input's shape (default: what the cut tensor had)
+  std::optional<element_type> type;    ///< its element type (default: the tensor's)
+  std::optional<std::vector<double>> value; ///< freeze: the input becomes this constant
+};
+
+struct cut_summary {
+  std::vector<std::string> new_inputs;    ///< names of the Parameters created or changed, in order
+  std::vector<std::string> frozen;        ///< inputs replaced by constants
+  std::vector<std::string> new_outputs;   ///< names of the Results created
+  std::size_t removed = 0;                ///< nodes removed because no output needs them
+};
+
+namespace detail {
+
+/// The constant `values` as `type` with the shape the input would have had.
+inline output_ref frozen_constant(graph& g, const std::string& where, const std::vector<double>& values,
+                                  element_type type, const partial_shape& declared, const std::string& name) {
+  shape dims;
+  if (declared.is_static() && element_count(declared.to_shape()) == values.size()) {
+    dims = declared.to_shape();
+  } else if (declared.is_static() || (declared.rank_is_static() && values.size() != 1)) {
+    throw error("--input " + where + ": " + std::to_string(values.size()) + " values do not fill the shape " +
+                declared.to_string());
+  } else if (values.size() != 1) {
+    dims = {static_cast<std::int64_t>(values.size())};
+  }
+  const node_id raw = g.add(ops::Constant(tensor::from_values<double>(dims, values)), {}, name + "/value");
+  if (type == element_type::f64) return {raw, 0};
+  const node_id conv = g.add(ops::Convert(type), {{raw, 0}}, name);
+  return fold_output(g, {conv, 0});
+}
+
+/// A Parameter (or frozen Const) replacing the uses of `r`; returns its node.
+inline node_id parameter_for(graph& g, output_ref r, const input_cut& cut, const std::string& name,
+                             const std::vector<input_ref>& only_ports, cut_summary& summary) {
+  const auto& info = g.info(r);
+  const element_type type = cut.type.value_or(info.type == element_type::dynamic ? element_type::f32 : info.type);
+  const partial_shape shp = cut.shape.value_or(info.shape);
+  output_ref replacement;
+  if (cut.value) {
+    replacement = frozen_constant(g, cut.name, *cut.value, type, shp, unused_node_name(g, name + "/frozen"));
+    summary.frozen.push_back(g.node(replacement.node).name);
+  } else {
+    replacement = {g.add(ops::Parameter{shp, type}, {}, unused_node_name(g, name)), 0};
+    summary.new_inputs.push_back(g.node(replacement.node).name);
+  }
+  if (only_ports.empty()) {
+    g.replace_uses(r, replacement); // the tensor's names move to the new input
+  } else {
+    for (const auto& p : only_ports) g.set_input(p.node, p.index, replacement);
+    g.port(replacement).names.push_back(g.node(replacement.node).name);
+  }
+  return replacement.node;
+}
+
+} // namespace detail
+
+/// Creates or changes model inputs; re-infers shapes; removes what is no longer needed.
+inline cut_summary cut_inputs(graph& g, const std::vector<input_cut>& inputs) {
+  cut_summary summary;
+  std::vector<node_id> order;
+  for (const auto& cut : inputs) {
+    const model_point at = find_model_point(g, cut.name, "--input");
+    auto existing_parameter = [&](node_id id) {
+      auto& n = g.node(id);
+      auto p = n.op.get<ops::Parameter>();
+      if (cut.value) {
+        detail::parameter_for(g, {id, 0}, cut, n.name, {}, summary);
+        return;
+      }
+      if (cut.shape) p.shape = *cut.shape;
+      if (cut.type) p.element_type = *cut.type;
+      n.op = any_op(p);
+      order.push_back(id);
+      summary.new_inputs.push_back(n.name);
+    };
+    switch (at.what) {
+    case model_point::kind::tensor: {
+      if (g.node(at.output.node).op.is<ops::Parameter>()) {
+        existing_parameter(at.output.node);
+        break;
+      }
+      const auto& producer = g.node(at.output.node);
+      const bool by_port = at.text != "" && std::find(g.port(at.output).names.begin(), g.port(at.output).names.end(),
+                                                      at.text) == g.port(at.output).names.end();
+      const std::string name =
+          by_port ? producer.name + "/placeholder_out_port_" + std::to_string(at.output.index) : at.text;
+      const node_id p = detail::parameter_for(g, at.output, cut, name, {}, summary);
+      if (!cut.value) order.push_back(p);
+      break;
+    }
+    case model_point::kind::input_port: {
+      const output_ref src = g.node(at.input.node).inputs[at.input.index];
+      const std::string name = g.node(at.input.node).name + "/placeholder_port_" + std::to_string(at.input.index);
+      const node_id p = detail::parameter_for(g, src, cut, name, {at.input}, summary);
+      if (!cut.value) order.push_back(p);
+      break;
+    }
+    case model_point::kind::node: {
+      const auto& n = g.node(at.node);
+      if (n.op.is<ops::Parameter>()) {
+        existing_parameter(at.node);
+        break;
+      }
+      std::size_t made = 0;
+      const std::size_t port_count = n.inputs.size();
+      for (std::uint32_t k = 0; k < port_count; ++k) {
+        const output_ref src = g.node(at.node).inputs[k];
+        if (g.info(src).value) continue; // weights and other constants stay
+        const std::string name = g.node(at.node).name + "/placeholder_port_" + std::to_string(k);
+        const node_id p = detail::parameter_for(g, src, cut, name, {input_ref{at.node, k}}, summary);
+        if (!cut.value) order.push_back(p);
+        ++made;
+      }
+      if (made == 0) throw error("--input " + cut.name + ": node '" + n.name + "' has no non-constant input to cut at");
+      break;
+    }
+    }
+  }
+  g.infer_all();
+  summary.removed = eliminate_dead_code(g);
+  // Parameters no output needs go too (they were the inputs of what was cut away).
+  for (node_id p : std::vector<node_id>(g.parameters()))
+    if (g.consumer_count(p) == 0 && std::find(order.begin(), order.end(), p) == order.end()) {
+      g.remove(p);
+      ++summary.removed;
+    }
+  // The inputs named on the command line come first, in the order given.
+  std::vector<node_id> new_order;
+  for (node_id p : order)
+    if (g.alive(p) && std::find(new_order.begin(), new_order.end(), p) == new_order.end()) new_order.push_back(p);
+  for (node_id p : g.parameters())
+    if (std::find(new_order.begin(), new_order.end(), p) == new_order.end()) new_order.push_back(p);
+  g.set_parameter_order(new_order);
+  // A new input named after a tensor whose producer was in the way takes the name now that it is free.
+  for (node_id p : new_order) {
+    auto& n = g.node(p);
+    if (n.outputs[0].names.empty() || n.name == n.outputs[0].names.front()) continue;
+    const std::string wanted = n.outputs[0].names.front();
+    if (unused_node_name(g, wanted) != wanted || n.name.rfind(wanted + "_", 0) != 0) continue;
+    std::replace(summary.new_inputs.begin(), summary.new_inputs.end(), n.name, wanted);
+    n.name = wanted;
+  }
+  return summary;
+}
+
+/// Makes the named tensors the model's outputs (in this order) and removes what they do not need.
+inline cut_summary cut_outputs(graph& g, const std::vector<std::string>& outputs) {
+  cut_summary summary;
+  std::vector<std::pair<output_ref, std::string>> wanted;
+  for (const auto& name : outputs) {
+    const model_point at = find_model_point(g, name, "--output");
+    switch (at.what) {
+    case model_point::kind::tensor: wanted.emplace_back(at.output, name); break;
+    case model_point::kind::input_port: // "N:node": the node goes, its producer becomes the output
+      wanted.emplace_back(g.node(at.input.node).inputs[at.input.index], name);
+      break;
+    case model_point::kind::node: {
+      const auto& n = g.node(at.node);
+      if (n.op.is<ops::Result>()) {
+        wanted.emplace_back(n.inputs[0], name);
+        break;
+      }
+      for (std::uint32_t k = 0; k < n.outputs.size(); ++k) wanted.emplace_back(output_ref{at.node, k}, name);
+      break;
+    }
+    }
+  }
+  for (node_id r : std::vector<node_id>(g.results())) g.remove(r);
+  for (const auto& [out, name] : wanted) {
+    const auto& port = g.port(out);
+    const std::string base = port.names.empty() ? g.node(out.node).name + ":" + std::to_string(out.index) : port.names.front();
+    const node_id r = g.add(ops::Result{}, {out}, unused_node_name(g, base + "/sink_port_0"));
+    summary.new_outputs.push_back(g.node(r).name);
+  }
+  summary.removed = eliminate_dead_code(g);
+  for (node_id p : std::vector<node_id>(g.parameters()))
+    if (g.consumer_count(p) == 0) {
+      g.remove(p);
+      ++summary.removed;
+    }
+  return summary;
+}
+
+} // namespace irforge::passes
+// ---- end irforge/passes/cut_model.hpp ----
+// ---- begin irforge/passes/model_inputs.hpp ----
+// irforge — what Model Optimizer does to a model's inputs: layouts
+// (--layout, --source_layout, --target_layout), the batch (--batch) and
+// preprocessing (--reverse_input_channels, --mean_values, --scale_values,
+// --scale).
+//
+//   passes::set_layouts(g, {{.input = "data", .source = "NHWC", .target = "NCHW"}});
+//   passes::set_batch(g, 8);
+//   passes::add_preprocessing(g, {{.input = "data", .mean = {123.7, 116.3, 103.5}, .scale = {58.4, 57.1, 57.4},
+//                                  .reverse_channels = true}});
+//
+// Preprocessing is inserted as Model Optimizer's PrePostProcessor does:
+// Parameter -> channel reversal (Gather) -> Subtract(mean) -> Multiply(1/scale)
+// -> the model, so mean and scale are given in the model's channel order.
+// LinearFusion then folds these into the first Convolution when that is the
+// only consumer: the scale and the reversal always, the mean when the
+// convolution is unpadded (with padding the border would differ).
+//
+// The channel axis of an input is the C of its layout; without a layout it
+// is guessed from a 3-, 4- or 5-D shape whose axis 1 (NCHW) or last axis
+// (NHWC) has the size the values need, and an input where that stays
+// ambiguous is an error asking for --layout.
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+
+namespace irforge::passes {
+
+/// A layout for one model input: letters, one per axis ("NCHW", "NC?", "N...C").
+struct input_layout {
+  std::string input; ///< empty: the only input
+  std::string source; ///< the layout the model expects
+  std::string target; ///< if set and different, the IR input gets this layout (a Transpose is inserted)
+};
+
+struct input_preprocessing {
+  std::string input; ///< empty: every input of the model
+  std::vector<double> mean;  ///< per channel, or one value for all
+  std::vector<double> scale; ///< per channel, or one value for all; the input is divided by it
+  bool reverse_channels = false;
+};
+
+namespace detail {
+
+/// The model input (Parameter) a user names: Parameter name or its tensor name.
+inline node_id input_named(const graph& g, const std::string& name, std::string_view what) {
+  if (name.empty()) {
+    if (g.parameters().size() != 1)
+      throw error(std::string(what) + ": the model has " + std::to_string(g.parameters().size()) +
+                  " inputs; name the input (e.g. " + (g.parameters().empty() ? std::string("data") : g.node(g.parameters()[0]).name) + "[...])");
+    return g.parameters()[0];
+  }
+  for (node_id p : g.parameters()) {
+    const auto& n = g.node(p);
+    if (n.name == name) return p;
+    for (const auto& t : n.outputs[0].names)
+      if (t == name) return p;
+  }
+  (void)find_model_point(g, name, what); // an unknown name: suggests the nearest names
+  throw error(std::string(what) + ": '" + name + "' is not a model input; make it one with --input " + name);
+}
+
+/// "[N,C,H,W]" (the IR's spelling) from "NCHW"; "N...C" stays "[N,...,C]".
+inline std::string layout_rt_value(const std::string& letters) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < letters.size(); ++i) {
+    if (letters.compare(i, 3, "...") == 0) {
+      s += (s.size() > 1 ? "," : "") + std::string("...");
+      i += 2;
+      continue;
+    }
+    s += (s.size() > 1 ? "," : "") + std::string(1, letters[i]);
+  }
+  return s + "]";
+}
+
+/// The axis of `letter` in a layout for a tensor of rank `rank`, if there is one.
+inline std::optional<std::size_t> layout_axis(const std::string& letters, char letter, std::size_t rank) {
+  const auto dots = letters.find("...");
+  const auto pos = letters.find(letter);
+  if (pos == std::string::npos) return std::nullopt;
+  if (dots == std::string::npos || pos < dots) return pos < rank ? std::optional<std::size_t>(pos) : std::nullopt;
+  const std::size_t from_end = letters.size() - pos; // letters after "..." count from the end
+  return from_end <= rank ? std::optional<std::size_t>(rank - from_end) : std::nullopt;
+}
+
+/// The layout letters recorded on a Parameter ("" if none).
+inline std::string recorded_layout(const graph& g, node_id p) {
+  for (const auto& [key, value] : g.port({p, 0}).rt_info)
+    if (key == "layout") {
+      std::string letters;
+      for (char c : value)
+        if (c != '[' && c != ']' && c != ',') letters += c;
+      return letters;
+    }
+  return {};
+}
+
+} // namespace detail
+
+/// Records layouts on the inputs (port rt_info `layout`, as OpenVINO writes it);
+/// a different target layout puts a Transpose after a Parameter in the target layout.
+inline void set_layouts(graph& g, const std::vector<input_layout>& layouts) {
+  for (const auto& l : layouts) {
+    const node_id p = detail::input_named(g, l.input, "--layout");
+    const auto& ps = g.info({p, 0}).shape;
+    if (ps.rank_is_static() && l.source.find("...") == std::string::npos && l.source.size() != ps.rank())
+      throw error("--layout: '" + l.source + "' has " + std::to_string(l.source.size()) + " axes, input '" +
+                  g.node(p).name + "' has shape " + ps.to_string());
+    if (l.target.empty() || l.target == l.source) {
+      auto& rt = g.port({p, 0}).rt_info;
+      std::erase_if(rt, [](const auto& kv) { return kv.first == "layout"; });
+      rt.emplace_back("layout", detail::layout_rt_value(l.source));
+      continue;
+    }
+    // source -> target: the IR input is in `target`; Transpose(target -> source) feeds the model.
+    if (l.source.size() != l.target.size() || l.source.find("...") != std::string::npos)
+      throw error("--layout: cannot convert '" + l.source + "' to '" + l.target + "' (same letters, no '...')");
+    std::vector<std::int64_t> perm; // perm[i] = axis of target holding source axis i
+    for (char c : l.source) {
+      const auto at = l.target.find(c);
+      if (at == std::string::npos || c == '?')
+        throw error("--layout: '" + l.target + "' is not a permutation of '" + l.source + "'");
+      perm.push_back(static_cast<std::int64_t>(at));
+    }
+    if (!ps.rank_is_static()) throw error("--layout: input '" + g.node(p).name + "' has a dynamic rank");
+    std::vector<dimension> target_dims(ps.rank());
+    for (std::size_t i = 0; i < perm.size(); ++i) target_dims[static_cast<std::size_t>(perm[i])] = ps[i];
+    auto param = g.node(p).op.get<ops::Parameter>();
+    const auto users = g.consumers({p, 0});
+    param.shape = partial_shape(target_dims);
+    g.node(p).op = any_op(param);
+    g.infer(p);
+    const node_id order = g.add(ops::Constant(tensor::from_values<std::int64_t>({static_cast<std::int64_t>(perm.size())}, perm)),
+                                {}, unused_node_name(g, g.node(p).name + "/to_" + l.source + "/order"));
+    const node_id t = g.add(ops::Transpose{}, {{p, 0}, {order, 0}}, unused_node_name(g, g.node(p).name + "/to_" + l.source));
+    for (const auto& u : users) g.set_input(u.node, u.index, {t, 0});
+    auto& rt = g.port({p, 0}).rt_info;
+    std::erase_if(rt, [](const auto& kv) { return kv.first == "layout"; });
+    rt.emplace_back("layout", detail::layout_rt_value(l.target));
+  }
+  g.infer_all();
+}
+
+/// Sets the batch of every input: the N of its layout, else axis 0, which must then
+/// be 1 or dynamic (anything else is ambiguous, as in Model Optimizer).
+inline void set_batch(graph& g, std::int64_t batch) {
+  if (batch <= 0) throw error("--batch: the batch must be positive, got " + std::to_string(batch));
+  for (node_id p : g.parameters()) {
+    auto param = g.node(p).op.get<ops::Parameter>();
+    if (!param.shape.rank_is_static() || param.shape.rank() == 0)
+      throw error("--batch: input '" + g.node(p).name + "' has shape " + param.shape.to_string() +
+                  ", which has no batch axis; give --input_shape instead");
+    const auto layout = detail::recorded_layout(g, p);
+    std::size_t axis = 0;
+    if (!layout.empty()) {
+      const auto n = detail::layout_axis(layout, 'N', param.shape.rank());
+      if (!n) throw error("--batch: the layout of input '" + g.node(p).name + "' (" + layout + ") has no N");
+      axis = *n;
+    } else {
+      const auto& d = param.shape[0];
+      if (d.is_static() && d.value() != 1 && d.value() != 0)
+        throw error("--batch: input '" + g.node(p).name + "' has shape " + param.shape.to_string() +
+                    ": its first dimension is not 1 or dynamic, so it may not be the batch; give --layout or --input_shape");
+    }
+    std::vector<dimension> dims;
+    for (std::size_t i = 0; i < param.shape.rank(); ++i) dims.push_back(i == axis ? dimension(batch) : param.shape[i]);
+    param.shape = partial_shape(dims);
+    g.node(p).op = any_op(param);
+  }
+  g.infer_all();
+}
+
+/// The channel axis of input `p` for `count` values (see the header comment).
+inline std::size_t channel_axis(const graph& g, node_id p, std::size_t count, std::string_view what) {
+  const auto& s = g.info({p, 0}).shape;
+  const std::string name = g.node(p).name;
+  if (!s.rank_is_static()) throw error(std::string(what) + ": input '" + name + "' has a dynamic rank; give --layout");
+  const auto layout = detail::recorded_layout(g, p);
+  if (!layout.empty()) {
+    const auto c = detail::layout_axis(layout, 'C', s.rank());
+    if (!c) throw error(std::string(what) + ": the layout of input '" + name + "' (" + layout + ") has no C");
+    return *c;
+  }
+  auto fits = [&](std::size_t axis) {
+    return axis < s.rank() && s[axis].is_static() && static_cast<std::size_t>(s[axis].value()) == count;
+  };
+  const std::size_t rank = s.rank();
+  if (rank < 3 || rank > 5)
+    throw error(std::string(what) + ": cannot tell the channel axis of input '" + name + "' with shape " + s.to_string() +
+                "; please specify layout (--layout)");
+  const bool first = fits(1), last = fits(rank - 1);
+  if (first && !last) return 1;
+  if (last && !first) return rank - 1;
+  if (first && last && count == 1) return 1;
+  throw error(std::string(what) + ": cannot tell the channel axis of input '" + name + "' with shape " + s.to_string() +
+              " for " + std::to_string(count) + " values; please specify layout (--layout)");
+}
+
+/// Inserts channel reversal, mean subtraction and scaling after the inputs.
+inline std::vector<std::string> add_preprocessing(graph& g, const std::vector<input_preprocessing>& steps) {
+  std::vector<std::string> applied;
+  for (const auto& step : steps) {
+    std::vector<node_id> targets;
+    if (step.input.empty()) targets = g.parameters();
+    else targets.push_back(detail::input_named(g, step.input, "preprocessing"));
+    for (node_id p : targets) {
+      const auto& pn = g.node(p);
+      const std::string name = pn.name;
+      const element_type t = g.info({p, 0}).type;
+      if (!is_float(t))
+        throw error("preprocessing: input '" + name + "' is " + std::string(to_string(t)) +
+                    "; mean/scale values need a floating-point input (set its type with --input " + name + "{f32})");
+      const auto users = g.consumers({p, 0});
+      output_ref x{p, 0};
+      const std::size_t rank = g.info(x).shape.rank_is_static() ? g.info(x).shape.rank() : 0;
+      auto per_channel_const = [&](const std::vector<double>& v, bool invert, const char* what) {
+        std::vector<double> values = v;
+        if (invert)
+          for (auto& s : values) {
+            if (s == 0) throw error(std::string(what) + ": a scale value of 0 for input '" + name + "'");
+            s = 1.0 / s;
+          }
+        shape dims;
+        if (values.size() > 1) {
+          const std::size_t axis = channel_axis(g, p, values.size(), what);
+          dims.assign(rank, 1);
+          dims[axis] = static_cast<std::int64_t>(values.size());
+        }
+        std::vector<float> f(values.begin(), values.end());
+        tensor c = tensor::from_values<float>(dims, f);
+        const node_id cn = g.add(ops::Constant(std::move(c)), {}, unused_node_name(g, name + "/" + what + "/value"));
+        if (t != element_type::f32) {
+          const node_id cv = g.add(ops::Convert(t), {{cn, 0}}, unused_node_name(g, name + "/" + what + "/convert"));
+          return fold_output(g, {cv, 0});
+        }
+        return output_ref{cn, 0};
+      };
+      std::string what_done;
+      if (step.reverse_channels) {
+        const std::size_t axis = channel_axis(g, p, 3, "--reverse_input_channels");
+        const auto c = g.info(x).shape[axis].value();
+        std::vector<std::int64_t> rev;
+        for (std::int64_t i = c - 1; i >= 0; --i) rev.push_back(i);
+        const node_id idx = g.add(ops::Constant(tensor::from_values<std::int64_t>({c}, rev)), {},
+                                  unused_node_name(g, name + "/reverse_input_channels/indices"));
+        const node_id ax = g.add(ops::Constant(tensor::scalar<std::int64_t>(static_cast<std::int64_t>(axis))), {},
+                                 unused_node_name(g, name + "/reverse_input_channels/axis"));
+        x = {g.add(ops::Gather{}, {x, {idx, 0}, {ax, 0}}, unused_node_name(g, name + "/reverse_input_channels")), 0};
+        what_done += " reverse_input_channels";
+      }
+      if (!step.mean.empty()) {
+        const output_ref m = per_channel_const(step.mean, false, "mean_values");
+        x = {g.add(ops::Subtract{}, {x, m}, unused_node_name(g, name + "/mean_values")), 0};
+        what_done += " mean_values";
+      }
+      if (!step.scale.empty()) {
+        const output_ref s = per_channel_const(step.scale, true, "scale_values");
+        x = {g.add(ops::Multiply{}, {x, s}, unused_node_name(g, name + "/scale_values")), 0};
+        what_done += " scale_values";
+      }
+      if (x == output_ref{p, 0}) continue;
+      for (const auto& u : users) g.set_input(u.node, u.index, x);
+      applied.push_back(name + ":" + what_done);
+    }
+  }
+  g.infer_all();
+  return applied;
+}
+
+} // namespace irforge::passes
+// ---- end irforge/passes/model_inputs.hpp ----
+
+namespace irforge::cli {
+
+/// What the input options changed (for the report).
+struct input_changes {
+  std::vector<std::string> inputs, frozen, outputs, preprocessing;
+  std::size_t removed = 0;
+};
+
+/// True when any model-input option is set.
+inline bool has_input_options(const options& o) {
+  return !o.cut_inputs.empty() || !o.cut_outputs.empty() || !o.input_shape.empty() || o.batch != 0 || !o.layout.empty() ||
+         !o.source_layout.empty() || !o.target_layout.empty() || !o.mean_values.empty() || !o.scale_values.empty() ||
+         o.scale != 0 || o.reverse_input_channels;
+}
+
+/// Applies the options to a freshly imported graph.
+inline input_changes apply_input_options(graph& g, const options& o) {
+  input_changes changes;
+  const std::vector<node_id> original_inputs = g.parameters();
+
+  // --input and --input_shape.
+  std::vector<input_item> items;
+  if (!o.cut_inputs.empty()) items = parse_input_items(o.cut_inputs);
+  if (!o.input_shape.empty()) {
+    const auto shapes = parse_input_shapes(o.input_shape);
+    if (items.empty()) {
+      if (shapes.size() != 1 || g.parameters().size() != 1)
+        throw error("--input_shape: " + std::to_string(shapes.size()) + " shapes for a model with " +
+                    std::to_string(g.parameters().size()) + " inputs; name the inputs with --input (one shape per item)");
+      items.push_back({g.node(g.parameters()[0]).name, shapes[0], {}, {}});
+    } else {
+      if (shapes.size() != items.size())
+        throw error("--input_shape: " + std::to_string(shapes.size()) + " shapes for " + std::to_string(items.size()) +
+                    " --input items; give one shape per item");
+      for (std::size_t i = 0; i < items.size(); ++i) {
+        if (items[i].shape)
+          throw error("--input_shape and a shape in --input both give the shape of '" + items[i].name + "'");
+        items[i].shape = shapes[i];
+      }
+    }
+  }
+  if (o.batch != 0)
+    for (const auto& it : items)
+      if (it.shape) throw error("--batch cannot be used with a shape in --input ('" + it.name + "')");
+  if (!items.empty()) {
+    std::vector<passes::input_cut> cuts;
+    for (auto& it : items) cuts.push_back({it.name, it.shape, it.type, it.value});
+    const auto s = passes::cut_inputs(g, cuts);
+    changes.inputs = s.new_inputs;
+    changes.frozen = s.frozen;
+    changes.removed += s.removed;
+  }
+  if (!o.cut_outputs.empty()) {
+    const auto s = passes::cut_outputs(g, parse_output_names(o.cut_outputs));
+    changes.outputs = s.new_outputs;
+    changes.removed += s.removed;
+  }
+
+  // Layouts, then the batch (which may use them).
+  std::vector<passes::input_layout> layouts;
+  auto add_layouts = [&](const std::string& text, std::string_view flag, bool target) {
+    if (text.empty()) return;
+    for (const auto& l : parse_layouts(text, flag)) {
+      auto it = std::find_if(layouts.begin(), layouts.end(), [&](const auto& x) { return x.input == l.name; });
+      if (it == layouts.end()) it = layouts.insert(layouts.end(), passes::input_layout{l.name, {}, {}});
+      if (target) it->target = l.source;
+      else {
+        it->source = l.source;
+        if (!l.target.empty()) it->target = l.target;
+      }
+    }
+  };
+  add_layouts(o.layout, "layout", false);
+  add_layouts(o.source_layout, "source_layout", false);
+  add_layouts(o.target_layout, "target_layout", true);
+  for (auto& l : layouts)
+    if (l.source.empty()) throw error("--target_layout for '" + l.input + "' needs its --source_layout");
+  if (!layouts.empty()) passes::set_layouts(g, layouts);
+  if (o.batch != 0) passes::set_batch(g, o.batch);
+
+  // Preprocessing: named values go to their input, unnamed ones follow the --input order (else the model's).
+  std::vector<passes::input_preprocessing> steps;
+  auto step_for = [&](const std::string& input) -> passes::input_preprocessing& {
+    for (auto& s : steps)
+      if (s.input == input) return s;
+    steps.push_back({input, {}, {}, false});
+    return steps.back();
+  };
+  auto distribute = [&](const std::string& text, std::string_view flag, bool mean) {
+    if (text.empty()) return;
+    const auto values = parse_named_values(text, flag);
+    std::vector<std::string> names;
+    if (!values.empty() && values[0].name.empty()) {
+      if (!items.empty())
+        for (const auto& it : items) names.push_back(it.name);
+      else
+        for (node_id p : g.parameters()) names.push_back(g.node(p).name);
+      if (names.size() != values.size())
+        throw error("--" + std::string(flag) + ": " + std::to_string(values.size()) + " unnamed value lists for " +
+                    std::to_string(names.size()) + " inputs; name them (data[...])");
+    }
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      auto& s = step_for(values[i].name.empty() ? names[i] : values[i].name);
+      (mean ? s.mean : s.scale) = values[i].values;
+    }
+  };
+  distribute(o.mean_values, "mean_values", true);
+  distribute(o.scale_values, "scale_values", false);
+  if (o.scale != 0)
+    for (node_id p : original_inputs)
+      if (g.alive(p) && g.node(p).op.is<ops::Parameter>()) step_for(g.node(p).name).scale = {o.scale};
+  if (o.reverse_input_channels) {
+    // Every input with 3 channels (MO skips the others with a warning).
+    for (node_id p : g.parameters()) {
+      const auto& s = g.info({p, 0}).shape;
+      bool three = false;
+      if (s.rank_is_static() && s.rank() >= 3)
+        for (std::size_t a : {std::size_t{1}, s.rank() - 1}) three = three || (s[a].is_static() && s[a].value() == 3);
+      if (three) step_for(g.node(p).name).reverse_channels = true;
+    }
+  }
+  if (!steps.empty()) changes.preprocessing = passes::add_preprocessing(g, steps);
+  return changes;
+}
+
+} // namespace irforge::cli
+// ---- end irforge/cli/input_options.hpp ----
 // ---- begin irforge/cli/json_report.hpp ----
 // irforge — the --report JSON: what a conversion did, for people and tools.
 //
@@ -17999,6 +19240,9 @@ struct report_data {
   ir::write_stats written;
   passes::pipeline_report passes;
   passes::compression_stats compression;
+  /// --input/--output/preprocessing: inputs made or changed, frozen, outputs, preprocessing steps.
+  std::vector<std::string> new_inputs, frozen_inputs, new_outputs, preprocessing;
+  std::size_t removed_by_cut = 0;
   std::string error;
   unsupported_ops_error::op_list unsupported;
   double seconds = 0;
@@ -18052,6 +19296,12 @@ inline nlohmann::ordered_json make_report(const report_data& d) {
     }
     r["layers"] = {{"kept", kept}, {"fused", fused}, {"removed", removed}};
   }
+  if (!d.new_inputs.empty() || !d.frozen_inputs.empty() || !d.new_outputs.empty() || !d.preprocessing.empty())
+    r["model_inputs"] = {{"inputs", d.new_inputs},
+                         {"frozen", d.frozen_inputs},
+                         {"outputs", d.new_outputs},
+                         {"removed_by_cut", d.removed_by_cut},
+                         {"preprocessing", d.preprocessing}};
   json passes = json::array();
   for (const auto& p : d.passes.passes) {
     json rules = json::object();
@@ -18146,8 +19396,14 @@ inline void save_dot(const graph& g, const std::string& path) {
 // irforge — the standard optimisation pipeline (what `irforge` runs after
 // importing a model, as Model Optimizer's default transformations do):
 //
-//   ConstantFolding -> NopElimination -> LinearFusion -> CommonSubexpressionElimination
-//   -> NopElimination -> ConstantFolding -> DeadCodeElimination
+//   ConstantFolding -> NopElimination -> OpFusion -> LinearFusion
+//   -> CommonSubexpressionElimination -> NopElimination -> ConstantFolding -> DeadCodeElimination
+//
+// OpFusion (Gelu, Swish, HSwish, Mish, NormalizeL2, MVN ... from their
+// elementwise forms) runs before LinearFusion, whose rules would otherwise
+// reshape the constants those patterns look for. --disable_fusing turns off
+// LinearFusion only: as in Model Optimizer, recognising decomposed ops is not
+// "fusing" in its sense and stays on (--disable_passes OpFusion turns it off).
 //
 //   irforge::passes::standard().run(g);                       // everything
 //   irforge::passes::standard().run(g, {.disabled = {"LinearFusion"}});
@@ -18205,142 +19461,12 @@ inline constexpr auto common_subexpression_elimination =
 
 } // namespace irforge::passes
 // ---- end irforge/passes/common_subexpressions.hpp ----
-// ---- begin irforge/passes/constant_folding.hpp ----
-// irforge — constant folding: an op whose inputs are all known becomes a Const.
-//
-// The values come from the reference kernels (or from shape inference, which
-// already knows small results). A size cap keeps folding from blowing a model
-// up: a result larger than its inputs together (a Broadcast or Tile of a
-// constant, say) is folded only below `cap_bytes`. Weight decompression
-// (a Convert marked `decompression`, written by FP16 compression) is kept.
-
-#include <algorithm>
-#include <cstddef>
-#include <cstdint>
-#include <memory>
-#include <string>
-#include <vector>
-
-
-namespace irforge::passes {
-
-struct constant_folding_options {
-  /// A folded result may always be as large as its inputs together; beyond
-  /// that only up to this many bytes.
-  std::uint64_t cap_bytes = 1u << 20;
-};
-
-namespace detail {
-inline bool is_decompression(const node_data& n) {
-  for (const auto& [key, value] : n.rt_info)
-    if (key == "decompression") return true;
-  return false;
-}
-} // namespace detail
-
-/// Evaluates one node whose inputs are all known and puts a Const in its
-/// place; returns the Const's output (the node's output `r` if it cannot fold).
-/// Rewrites use it to compute new weights with the reference kernels.
-inline output_ref fold_output(graph& g, output_ref r, const reference::kernel_registry& kernels = reference::kernels()) {
-  const node_data& n = g.node(r.node);
-  if (n.op.is<ops::Constant>()) return r;
-  std::vector<tensor> inputs;
-  for (const auto& in : n.inputs) {
-    if (!g.info(in).value) return r;
-    inputs.push_back(*g.info(in).value);
-  }
-  const auto run = kernels.find(n.op.info().key);
-  if (run == nullptr) return r;
-  std::vector<value_info> outs;
-  for (const auto& p : n.outputs) outs.push_back({p.info.type, p.info.shape, nullptr});
-  reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
-  run(n.op, ctx);
-  auto results = ctx.take_outputs();
-  const node_id c = g.add(ops::Constant(std::move(results.at(r.index))), {}, n.name);
-  g.node(c).source_names = n.source_names;
-  g.replace_uses(r, {c, 0});
-  remove_if_unused(g, r.node);
-  return {c, 0};
-}
-
-/// Folds every foldable node; returns how many nodes became constants.
-inline std::size_t fold_constants(graph& g, const constant_folding_options& options = {},
-                                  const reference::kernel_registry& kernels = reference::kernels()) {
-  std::size_t folded = 0;
-  for (node_id id : g.topological_order()) {
-    if (!g.alive(id)) continue;
-    const node_data& n = g.node(id);
-    if (n.op.is<ops::Constant>() || n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>() ||
-        n.inputs.empty() || detail::is_decompression(n) || g.consumer_count(id) == 0)
-      continue;
-    std::uint64_t input_bytes = 0;
-    bool all_known = true;
-    for (const auto& in : n.inputs) {
-      const auto& v = g.info(in).value;
-      if (!v) {
-        all_known = false;
-        break;
-      }
-      input_bytes += v->bytes().size();
-    }
-    if (!all_known) continue;
-    const auto run = kernels.find(n.op.info().key);
-    if (run == nullptr) continue;
-
-    // Results: from shape inference when it computed them, else from the kernel.
-    std::vector<tensor> results;
-    bool known = true;
-    for (const auto& p : n.outputs) known = known && p.info.value != nullptr;
-    if (known) {
-      for (const auto& p : n.outputs) results.push_back(*p.info.value);
-    } else {
-      std::vector<tensor> inputs;
-      std::vector<value_info> outs;
-      std::uint64_t output_bytes = 0;
-      for (const auto& in : n.inputs) inputs.push_back(*g.info(in).value);
-      for (const auto& p : n.outputs) {
-        if (!p.info.shape.is_static() || p.info.type == element_type::dynamic) {
-          known = false;
-          break;
-        }
-        output_bytes += byte_size(p.info.type, element_count(p.info.shape.to_shape()));
-        outs.push_back({p.info.type, p.info.shape, nullptr});
-      }
-      if (outs.size() != n.outputs.size() || output_bytes > std::max<std::uint64_t>(input_bytes, options.cap_bytes)) continue;
-      reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
-      try {
-        run(n.op, ctx);
-      } catch (const error&) {
-        continue; // e.g. an index out of range: leave it for the runtime to report
-      }
-      results = ctx.take_outputs();
-    }
-
-    // One Const per used output; names and traceability move to it.
-    for (std::uint32_t k = 0; k < results.size(); ++k) {
-      if (g.consumer_count(output_ref{id, k}) == 0) continue;
-      const std::string name = n.outputs.size() == 1 ? n.name : n.name + "/out" + std::to_string(k);
-      const node_id c = g.add(ops::Constant(results[k]), {}, name);
-      g.node(c).source_names = g.node(id).source_names;
-      g.port({c, 0}).rt_info = g.port({id, k}).rt_info;
-      g.replace_uses({id, k}, {c, 0});
-    }
-    remove_if_unused(g, id);
-    ++folded;
-  }
-  return folded;
-}
-
-/// The constant-folding pass (default options).
-inline constexpr auto constant_folding =
-    make_pass<"ConstantFolding">([](graph& g) -> std::size_t { return fold_constants(g); });
-
-} // namespace irforge::passes
-// ---- end irforge/passes/constant_folding.hpp ----
 // ---- begin irforge/passes/linear_fusion.hpp ----
 // irforge — linear-op fusion: BatchNorm, Multiply and Add folded into the
 // weights of the Convolution / GroupConvolution / ConvolutionBackpropData /
-// GroupConvolutionBackpropData / MatMul before them.
+// GroupConvolutionBackpropData / MatMul before them, and the preprocessing a
+// model input gets (channel permutation, per-channel scale and shift) folded
+// into the Convolution after it.
 //
 //   BatchNormInference(x)        -> Multiply(x, scale) -> Add(shift)          (decomposition)
 //   Multiply(Add(x, b), s)       -> Add(Multiply(x, s), b * s)                (so the scale meets the conv)
@@ -18557,10 +19683,196 @@ inline constexpr auto merge_multiplies = rule<"MergeMultiplies">(
         .commutative(),
     [](const auto& m, graph& g) { return merge_constant_chain<ops::Multiply>(m, g); });
 
+// ---- linear ops before a Convolution (preprocessing: --mean_values, --scale_values, --reverse_input_channels) ----
+namespace detail {
+
+/// The per-channel values of constant `c` applied to tensor `x` along axis 1, or nullopt.
+inline std::optional<std::vector<double>> input_channel_values(const graph& g, output_ref x, output_ref c, output_ref op_out) {
+  const auto xd = static_dims(g, x);
+  const auto cd = static_dims(g, c);
+  if (!xd || !cd || xd->size() < 3 || static_dims(g, op_out) != xd) return std::nullopt;
+  const std::int64_t channels = (*xd)[1];
+  if (!per_channel(*cd, xd->size(), 1, channels)) return std::nullopt;
+  auto v = g.info(c).value->as_f64();
+  if (v.size() == 1) v.assign(static_cast<std::size_t>(channels), v[0]);
+  if (v.size() != static_cast<std::size_t>(channels)) return std::nullopt;
+  return v;
+}
+
+/// A Const of `values` with `dims`, in element type `t` (computed in f64, converted once).
+inline output_ref typed_constant(graph& g, const std::vector<double>& values, shape dims, element_type t, node_id owner,
+                                 const std::string& suffix) {
+  output_ref r = add_constant(g, tensor::from_values<double>(std::move(dims), values), owner, suffix);
+  if (t == element_type::f64) return r;
+  const node_id cv = g.add(ops::Convert(t), {r}, g.node(owner).name + "/" + suffix + "_" + std::string(to_string(t)));
+  return fold_output(g, {cv, 0});
+}
+
+/// The inverse of a permutation of 0..n-1 given as index values, or nullopt.
+inline std::optional<std::vector<std::int64_t>> inverse_permutation(const tensor& idx, std::int64_t n) {
+  if (idx.dims().size() != 1 || idx.dims()[0] != n) return std::nullopt;
+  std::vector<std::int64_t> inv(static_cast<std::size_t>(n), -1);
+  const auto v = idx.as_f64();
+  for (std::size_t j = 0; j < v.size(); ++j) {
+    auto i = static_cast<std::int64_t>(v[j]);
+    if (i < 0) i += n;
+    if (i < 0 || i >= n || inv[static_cast<std::size_t>(i)] != -1) return std::nullopt;
+    inv[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(j);
+  }
+  return inv;
+}
+
+/// The channel axis of a Gather over a rank-`rank` tensor, if it is 1.
+inline bool gathers_axis_1(const graph& g, node_id gather, std::size_t rank) {
+  const auto& n = g.node(gather);
+  if (!n.op.is<ops::Gather>() || n.op.get<ops::Gather>().batch_dims != 0) return false;
+  const auto& axis = g.info(n.inputs[2]).value;
+  if (!axis || axis->dims().size() > 1 || element_count(axis->dims()) != 1) return false;
+  auto a = static_cast<std::int64_t>(axis->as_f64()[0]);
+  if (a < 0) a += static_cast<std::int64_t>(rank);
+  return a == 1;
+}
+
+inline bool unpadded(const ops::Convolution& c) {
+  if (c.auto_pad == ops::pad_type::valid) return true;
+  if (c.auto_pad != ops::pad_type::explicit_) return false;
+  for (auto p : c.pads_begin)
+    if (p != 0) return false;
+  for (auto p : c.pads_end)
+    if (p != 0) return false;
+  return true;
+}
+
+} // namespace detail
+
+/// Convolution(Multiply(x, s), w) -> Convolution(x, w * s) for s per input channel.
+inline constexpr auto input_scale_into_weights = rule<"InputScaleIntoWeights">(
+    op<ops::Convolution>(op<ops::Multiply, "mul">(any<"x">, constant<"s">).commutative().where(single_use), constant<"w">),
+    [](const auto& m, graph& g) {
+      const node_id conv = m.root(), mul = node<"mul">(m);
+      const auto s = detail::input_channel_values(g, out<"x">(m), out<"s">(m), {mul, 0});
+      const auto wd = detail::static_dims(g, out<"w">(m));
+      if (!s || !wd || (*wd)[1] != static_cast<std::int64_t>(s->size())) return false;
+      shape dims(wd->size(), 1);
+      dims[1] = (*wd)[1];
+      const output_ref scale = detail::typed_constant(g, *s, dims, g.info(out<"w">(m)).type, mul, "input_scale");
+      const output_ref w = detail::fold_binary<ops::Multiply>(g, out<"w">(m), scale, conv, "scaled_weights");
+      if (!g.info(w).value) return false;
+      absorb_names(g, mul, conv);
+      g.set_inputs(conv, {out<"x">(m), w});
+      g.infer(conv);
+      remove_if_unused(g, mul);
+      return true;
+    });
+
+/// Convolution(Subtract(x, m), w) -> Add(Convolution(x, w), -conv(m)) for an unpadded conv and m per input channel
+/// (with padding the border would see -m where the model sees 0, so the Subtract stays). Add(x, m) likewise.
+template <int Sign>
+bool fold_input_shift(const auto& m, graph& g) {
+  const node_id conv = m.root(), shift = node<"shift">(m);
+  if (!detail::unpadded(g.node(conv).op.template get<ops::Convolution>())) return false;
+  const auto c = detail::input_channel_values(g, out<"x">(m), out<"c">(m), {shift, 0});
+  const auto wd = detail::static_dims(g, out<"w">(m));
+  const auto od = detail::static_dims(g, {conv, 0});
+  if (!c || !wd || !od || (*wd)[1] != static_cast<std::int64_t>(c->size())) return false;
+  const auto w = g.info(out<"w">(m)).value->as_f64();
+  const auto outs = static_cast<std::size_t>((*wd)[0]), ins = c->size();
+  const std::size_t window = w.size() / (outs * ins);
+  std::vector<double> bias(outs, 0.0);
+  for (std::size_t o = 0; o < outs; ++o)
+    for (std::size_t i = 0; i < ins; ++i)
+      for (std::size_t k = 0; k < window; ++k) bias[o] += Sign * w[(o * ins + i) * window + k] * (*c)[i];
+  shape dims(od->size(), 1);
+  dims[1] = static_cast<std::int64_t>(outs);
+  const output_ref b = detail::typed_constant(g, bias, dims, g.info({conv, 0}).type, shift, "input_shift");
+  const auto users = g.consumers({conv, 0});
+  const node_id add = g.add(ops::Add{}, {{conv, 0}, b}, g.node(shift).name + "/as_bias");
+  g.node(add).source_names = g.node(shift).source_names;
+  for (const auto& u : users) g.set_input(u.node, u.index, {add, 0});
+  g.port({add, 0}).names = std::move(g.port({conv, 0}).names); // the tensor keeps its name
+  g.port({conv, 0}).names.clear();
+  g.set_input(conv, 0, out<"x">(m));
+  remove_if_unused(g, shift);
+  return true;
+}
+inline constexpr auto input_shift_into_bias = rule<"InputShiftIntoBias">(
+    op<ops::Convolution>(op<ops::Subtract, "shift">(any<"x">, constant<"c">).where(single_use), constant<"w">),
+    [](const auto& m, graph& g) { return fold_input_shift<-1>(m, g); });
+inline constexpr auto input_add_into_bias = rule<"InputAddIntoBias">(
+    op<ops::Convolution>(op<ops::Add, "shift">(any<"x">, constant<"c">).commutative().where(single_use), constant<"w">),
+    [](const auto& m, graph& g) { return fold_input_shift<1>(m, g); });
+
+/// Convolution(Gather(x, perm, axis 1), w) -> Convolution(x, Gather(w, perm^-1, axis 1)): a channel
+/// permutation (--reverse_input_channels) moves into the weights.
+inline constexpr auto channel_permutation_into_weights = rule<"ChannelPermutationIntoWeights">(
+    op<ops::Convolution>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"w">),
+    [](const auto& m, graph& g) {
+      const node_id conv = m.root(), gather = node<"gather">(m);
+      const auto xd = detail::static_dims(g, out<"x">(m));
+      const auto wd = detail::static_dims(g, out<"w">(m));
+      if (!xd || !wd || xd->size() < 3 || !detail::gathers_axis_1(g, gather, xd->size())) return false;
+      if (detail::static_dims(g, {gather, 0}) != xd) return false;
+      const auto inv = detail::inverse_permutation(*g.info(out<"idx">(m)).value, (*xd)[1]);
+      if (!inv || (*wd)[1] != (*xd)[1]) return false;
+      const output_ref idx = add_constant(g, tensor::from_values<std::int64_t>({(*xd)[1]}, *inv), gather, "inverse");
+      const output_ref axis = add_constant(g, tensor::scalar<std::int64_t>(1), gather, "axis");
+      const node_id wg = g.add(ops::Gather{}, {out<"w">(m), idx, axis}, g.node(conv).name + "/permuted_weights");
+      const output_ref w = fold_output(g, {wg, 0});
+      if (!g.info(w).value) return false;
+      absorb_names(g, gather, conv);
+      g.set_inputs(conv, {out<"x">(m), w});
+      g.infer(conv);
+      remove_if_unused(g, gather);
+      return true;
+    });
+
+/// Op(Gather(x, perm, axis 1), c) -> Gather(Op(x, c permuted back), perm, axis 1) for Subtract, Add and Multiply
+/// by a per-channel constant: the permutation moves towards the model input, next to the Convolution it folds into.
+template <class Op>
+bool permutation_through(const auto& m, graph& g) {
+  const node_id root = m.root(), gather = node<"gather">(m);
+  const auto xd = detail::static_dims(g, out<"x">(m));
+  if (!xd || xd->size() < 3 || !detail::gathers_axis_1(g, gather, xd->size())) return false;
+  if (detail::static_dims(g, {gather, 0}) != xd) return false;
+  const auto c = detail::input_channel_values(g, {gather, 0}, out<"c">(m), {root, 0});
+  const auto& idx = *g.info(out<"idx">(m)).value;
+  if (!c || !detail::inverse_permutation(idx, (*xd)[1])) return false;
+  const auto perm = idx.as_f64();
+  std::vector<double> moved(c->size());
+  for (std::size_t j = 0; j < perm.size(); ++j) {
+    auto i = static_cast<std::int64_t>(perm[j]);
+    if (i < 0) i += (*xd)[1];
+    moved[static_cast<std::size_t>(i)] = (*c)[j];
+  }
+  shape dims(xd->size(), 1);
+  dims[1] = (*xd)[1];
+  const output_ref cc = detail::typed_constant(g, moved, dims, g.info(out<"c">(m)).type, root, "permuted");
+  const node_id op_node = g.add(Op{}, {out<"x">(m), cc}, g.node(root).name);
+  g.node(op_node).source_names = g.node(root).source_names;
+  const auto& gn = g.node(gather);
+  const node_id new_gather = g.add(ops::Gather{}, {{op_node, 0}, gn.inputs[1], gn.inputs[2]}, gn.name + "/moved");
+  g.node(new_gather).source_names = gn.source_names;
+  g.replace_uses({root, 0}, {new_gather, 0});
+  return true;
+}
+inline constexpr auto permutation_through_subtract = rule<"PermutationThroughSubtract">(
+    op<ops::Subtract>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"c">),
+    [](const auto& m, graph& g) { return permutation_through<ops::Subtract>(m, g); });
+inline constexpr auto permutation_through_add = rule<"PermutationThroughAdd">(
+    op<ops::Add>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"c">)
+        .commutative(),
+    [](const auto& m, graph& g) { return permutation_through<ops::Add>(m, g); });
+inline constexpr auto permutation_through_multiply = rule<"PermutationThroughMultiply">(
+    op<ops::Multiply>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"c">)
+        .commutative(),
+    [](const auto& m, graph& g) { return permutation_through<ops::Multiply>(m, g); });
+
 /// All linear-op fusions as one pass.
 inline constexpr auto linear_fusion =
     rewrite<"LinearFusion">(batch_norm_decomposition, batch_norm_v1_decomposition, multiply_into_weights,
-                            multiply_through_add, merge_adds, merge_multiplies);
+                            multiply_through_add, merge_adds, merge_multiplies, input_scale_into_weights,
+                            input_shift_into_bias, input_add_into_bias, channel_permutation_into_weights,
+                            permutation_through_subtract, permutation_through_add, permutation_through_multiply);
 
 } // namespace irforge::passes
 // ---- end irforge/passes/linear_fusion.hpp ----
@@ -18686,6 +19998,707 @@ inline constexpr auto nop_elimination =
 
 } // namespace irforge::passes
 // ---- end irforge/passes/nop_elimination.hpp ----
+// ---- begin irforge/passes/op_fusions.hpp ----
+// irforge — the OpFusion pass: decomposed activations and normalizations
+// (Gelu, Swish, HSwish, HSigmoid, Mish, SoftPlus, NormalizeL2, MVN) replaced by
+// the single OpenVINO op, as OpenVINO's MOC transformations do. The rules are
+// in activation_fusions.hpp and normalization_fusions.hpp.
+//
+//   irforge::passes::op_fusion.run(g);
+//   irforge::passes::op_fusion.run(g, {.disabled = {"MishFusion"}});   // one rule off
+//
+// Nodes are tried producers first, so inner forms fuse before outer ones:
+// log(exp(x) + 1) becomes SoftPlus before x * tanh(.) becomes Mish, and
+// Relu6(x + 3) / 6 becomes HSigmoid before x * HSigmoid(x) becomes HSwish.
+
+// ---- begin irforge/passes/activation_fusions.hpp ----
+// irforge — activations that exporters write out elementwise, recognised and
+// replaced by the one OpenVINO op (as OpenVINO's MOC fusions do):
+//
+//   Gelu (erf)   (x*0.5)*(1+erf(x/√2)), x*((1+erf(x/√2))*0.5), 0.5*(x*(1+erf(x/√2))),
+//                x*(0.5+0.5*erf(x/√2)); x/√2 may be x*(1/√2)
+//   Gelu (tanh)  the same three products around 1+tanh(√(2/π)*(x+0.044715*x³)),
+//                x³ as Power(x, 3) or x*x*x
+//   Swish        x*Sigmoid(x) -> Swish(x); x*Sigmoid(x*β), β a scalar -> Swish(x, β)
+//   HSigmoid     Relu6(x+3)/6 or Relu6(x+3)*(1/6); HardSigmoid(x, α=1/6, β=0.5)
+//   HSwish       (x*Relu6(x+3))/6, (x*Relu6(x+3))*(1/6), x*HSigmoid(x)
+//                (x*(Relu6(x+3)/6) becomes x*HSigmoid(x) first)
+//   SoftPlus     log(exp(x)+1)
+//   Mish         x*tanh(SoftPlus(x)), x*tanh(log(exp(x)+1))
+//
+// Relu6(y) is Clamp(y, 0, 6), Minimum(Relu(y), 6), Minimum(Maximum(y, 0), 6)
+// or Maximum(Minimum(y, 6), 0). Constants are compared by value within the
+// tolerance of their type (fusion::close_to) and must be scalars or hold one value
+// repeated. A rule declines, leaving the graph as it was, when a constant is
+// off, when the x of two places differ, or when an intermediate is used
+// outside the pattern. The fused op takes the name of the pattern's last node
+// and the source names of all its nodes.
+
+#include <cmath>
+#include <numbers>
+
+// ---- begin irforge/passes/fusion_helpers.hpp ----
+// irforge — what the op-fusion rules (activation_fusions.hpp,
+// normalization_fusions.hpp) share: constants checked by value with a
+// tolerance fit for their element type, "the same x everywhere", "no matched
+// intermediate is used outside the match", and the replacement of a matched
+// sub-graph by one op that takes the last node's name and every fused name.
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+
+namespace irforge::passes::fusion {
+
+/// The one value of a constant that is a scalar or holds a single value
+/// repeated (NaN never counts); nullopt otherwise.
+inline std::optional<double> uniform_value(const tensor& t) {
+  if (t.empty() || t.element_count() == 0 || t.type() == element_type::boolean) return std::nullopt;
+  const auto v = t.as_f64();
+  if (std::isnan(v[0])) return std::nullopt;
+  for (double x : v)
+    if (x != v[0]) return std::nullopt;
+  return v[0];
+}
+
+/// Relative tolerance for "this constant is c" in element type t: a few
+/// units of its precision (literals such as 1.4142135 or 0.7978846 pass in f32).
+constexpr double tolerance(element_type t) {
+  switch (t) {
+  case element_type::f16: return 1e-3;
+  case element_type::bf16: return 1e-2;
+  default: return 1e-5;
+  }
+}
+
+/// v is `expected` within the tolerance of type t (absolute when expected is 0).
+inline bool close_to(double v, double expected, element_type t) {
+  if (!std::isfinite(v)) return false;
+  return std::fabs(v - expected) <= tolerance(t) * std::max(std::fabs(expected), expected == 0 ? 1.0 : 0.0);
+}
+
+/// The known tensor r is a scalar or all-equal constant near `expected`.
+inline bool constant_is(const graph& g, output_ref r, double expected) {
+  const auto& info = g.info(r);
+  if (!info.value) return false;
+  const auto v = uniform_value(*info.value);
+  return v && close_to(*v, expected, info.value->type());
+}
+
+/// The single value of a known scalar or all-equal constant, if finite.
+inline std::optional<double> scalar_value(const graph& g, output_ref r) {
+  const auto& info = g.info(r);
+  if (!info.value) return std::nullopt;
+  const auto v = uniform_value(*info.value);
+  if (!v || !std::isfinite(*v)) return std::nullopt;
+  return v;
+}
+
+/// A rank-0 tensor holding the first element of t, in t's type.
+inline tensor first_as_scalar(const tensor& t) {
+  const std::size_t bytes = bit_width(t.type()) / 8;
+  std::vector<std::byte> b(bytes);
+  std::memcpy(b.data(), t.bytes().data(), bytes);
+  return tensor::from_bytes(t.type(), {}, std::move(b));
+}
+
+/// All the refs are one and the same tensor.
+inline bool same_tensor(std::initializer_list<output_ref> refs) {
+  return std::all_of(refs.begin(), refs.end(), [&](output_ref r) { return r == *refs.begin(); });
+}
+
+/// The fused op may stand for the root: x is floating point and the root's
+/// output has x's type and shape (no constant broadcast the result up).
+inline bool keeps_type_and_shape(const graph& g, output_ref x, output_ref root) {
+  const auto& a = g.info(x);
+  const auto& b = g.info(root);
+  return is_float(a.type) && a.type == b.type && a.shape.rank_is_static() && a.shape == b.shape;
+}
+
+/// The pattern of match type M has a capture called Name (for rewrites shared
+/// by rules whose patterns differ).
+template <fixed_string Name, class M>
+inline constexpr bool has_capture =
+    pattern::detail::index_of<Name, typename std::remove_cvref_t<M>::captures>::value >= 0;
+
+/// The tensor of capture Name when the pattern has one and it matched.
+template <fixed_string Name, class M> std::optional<output_ref> maybe_out(const M& m) {
+  if constexpr (has_capture<Name, M>)
+    if (m.template has<Name>()) return m.template out<Name>();
+  return std::nullopt;
+}
+
+/// An optional constant (absent, or near `expected`).
+inline bool constant_is(const graph& g, std::optional<output_ref> r, double expected) {
+  return !r || constant_is(g, *r, expected);
+}
+
+/// The nodes of every op capture present in a match, and its root, sorted by id
+/// (roughly the source order, which is the order their names are recorded in).
+template <class M> std::vector<node_id> matched_ops(const M& m) {
+  std::vector<node_id> out{m.root()};
+  [&]<class... Cs>(pattern::type_list<Cs...>) {
+    ((Cs::kind == pattern::capture_kind::op && m.template has<Cs::name>() ? out.push_back(m.template node<Cs::name>())
+                                                                          : void()),
+     ...);
+  }(typename M::captures{});
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+/// Every output of every matched node but the root feeds matched nodes only:
+/// removing the sub-graph loses nothing anyone else reads. (single_use in the
+/// patterns rejects most cases early; this also covers an intermediate that
+/// the pattern itself consumes twice, as x - mean in MVN.)
+inline bool used_only_inside(const graph& g, node_id root, const std::vector<node_id>& nodes) {
+  for (node_id n : nodes) {
+    if (n == root) continue;
+    for (std::uint32_t k = 0; k < g.node(n).outputs.size(); ++k)
+      for (const auto& c : g.consumers({n, k}))
+        if (!std::binary_search(nodes.begin(), nodes.end(), c.node)) return false;
+  }
+  return true;
+}
+
+/// Replaces the matched sub-graph by `op(inputs)`: the new node takes the
+/// root's name, the source names of every matched op (rt_info fused_names)
+/// and the root's consumers and tensor names. The old nodes become unused
+/// (the rewrite pass removes them).
+template <class M> node_id replace_match(const M& m, graph& g, any_op op, std::vector<output_ref> inputs) {
+  const node_id root = m.root();
+  const auto fused = matched_ops(m);
+  const node_id n = g.add(std::move(op), std::move(inputs), g.node(root).name);
+  for (node_id f : fused) absorb_names(g, f, n);
+  g.replace_uses({root, 0}, {n, 0});
+  return n;
+}
+
+/// The preconditions every fusion shares: x may be the input of the fused op
+/// and nothing outside the match reads an intermediate.
+template <class M> bool can_fuse(const M& m, const graph& g, output_ref x) {
+  return keeps_type_and_shape(g, x, {m.root(), 0}) && used_only_inside(g, m.root(), matched_ops(m));
+}
+
+/// A 1-D i64 constant for axes, named after `owner`.
+inline output_ref axes_constant(graph& g, const std::vector<std::int64_t>& axes, node_id owner) {
+  return add_constant(g, tensor::from_values<std::int64_t>({static_cast<std::int64_t>(axes.size())}, axes), owner,
+                      "axes");
+}
+
+/// The axes of a known axes tensor, normalised to [0, rank), sorted and
+/// without repeats; nullopt when one is out of range.
+inline std::optional<std::vector<std::int64_t>> normalized_axes(const tensor& t, std::size_t rank) {
+  if (t.dims().size() > 1 || is_float(t.type()) || t.type() == element_type::boolean) return std::nullopt;
+  auto axes = t.as_i64();
+  const auto r = static_cast<std::int64_t>(rank);
+  for (auto& a : axes) {
+    if (a < -r || a >= r) return std::nullopt;
+    if (a < 0) a += r;
+  }
+  std::sort(axes.begin(), axes.end());
+  axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+  return axes;
+}
+
+} // namespace irforge::passes::fusion
+// ---- end irforge/passes/fusion_helpers.hpp ----
+
+namespace irforge::passes {
+
+namespace fusion {
+using namespace irforge::pattern;
+
+inline constexpr double inv_sqrt2 = std::numbers::sqrt2 / 2;
+inline constexpr double sqrt_2_over_pi = std::numbers::sqrt2 * std::numbers::inv_sqrtpi;
+
+// ---- Gelu ------------------------------------------------------------------------------
+
+/// erf(x / √2) or erf(x * (1/√2)).
+inline constexpr auto gelu_erf =
+    op<ops::Erf, "erf">(alt(op<ops::Divide, "erf_scale">(any<"x_erf">, constant<"sqrt2">),
+                            op<ops::Multiply, "erf_scale">(any<"x_erf">, constant<"inv_sqrt2">).commutative())
+                            .where(single_use))
+        .where(single_use);
+/// 1 + erf(x / √2).
+inline constexpr auto gelu_one_plus_erf =
+    op<ops::Add, "one_plus">(gelu_erf, constant<"one">).commutative().where(single_use);
+
+/// x³ as Power(x, 3), (x*x)*x or x*(x*x).
+inline constexpr auto gelu_cube =
+    alt(op<ops::Power, "cube">(any<"x_cube">, constant<"three">),
+        op<ops::Multiply, "cube">(op<ops::Multiply, "square">(any<"x_cube">, any<"x_cube2">).where(single_use),
+                                  any<"x_cube3">)
+            .commutative())
+        .where(single_use);
+/// 1 + tanh(√(2/π) * (x + 0.044715 * x³)).
+inline constexpr auto gelu_one_plus_tanh =
+    op<ops::Add, "one_plus">(
+        op<ops::Tanh, "tanh">(
+            op<ops::Multiply, "tanh_scale">(
+                op<ops::Add, "inner">(
+                    any<"x_inner">,
+                    op<ops::Multiply, "cubic">(gelu_cube, constant<"kappa">).commutative().where(single_use))
+                    .commutative()
+                    .where(single_use),
+                constant<"beta">)
+                .commutative()
+                .where(single_use))
+            .where(single_use),
+        constant<"one">)
+        .commutative()
+        .where(single_use);
+
+/// The products around 1 + f(x): (x*0.5)*(1+f), x*((1+f)*0.5), 0.5*(x*(1+f)).
+template <class OnePlus> constexpr auto gelu_half_x(OnePlus p) {
+  return op<ops::Multiply>(op<ops::Multiply, "half_x">(any<"x">, constant<"half">).commutative().where(single_use), p)
+      .commutative();
+}
+template <class OnePlus> constexpr auto gelu_half_rest(OnePlus p) {
+  return op<ops::Multiply>(any<"x">,
+                           op<ops::Multiply, "half_rest">(p, constant<"half">).commutative().where(single_use))
+      .commutative();
+}
+template <class OnePlus> constexpr auto gelu_half_last(OnePlus p) {
+  return op<ops::Multiply>(op<ops::Multiply, "x_rest">(any<"x">, p).commutative().where(single_use), constant<"half">)
+      .commutative();
+}
+
+/// The rewrite of every erf form: constants and "one x" checked, then Gelu(erf).
+struct fuse_gelu_erf {
+  bool operator()(const auto& m, graph& g) const {
+    const output_ref x = out<"x">(m);
+    if (!same_tensor({x, out<"x_erf">(m)}) || !can_fuse(m, g, x)) return false;
+    // (x * (0.5 + 0.5 * erf) has a second 0.5 where the others have a 1.)
+    if (!constant_is(g, maybe_out<"sqrt2">(m), std::numbers::sqrt2) ||
+        !constant_is(g, maybe_out<"inv_sqrt2">(m), inv_sqrt2) || !constant_is(g, out<"half">(m), 0.5) ||
+        !constant_is(g, maybe_out<"one">(m), 1.0) || !constant_is(g, maybe_out<"half2">(m), 0.5))
+      return false;
+    replace_match(m, g, ops::Gelu(ops::gelu_approximation_mode::erf), {x});
+    return true;
+  }
+};
+
+/// The rewrite of every tanh form.
+struct fuse_gelu_tanh {
+  bool operator()(const auto& m, graph& g) const {
+    const output_ref x = out<"x">(m);
+    for (const auto r :
+         {maybe_out<"x_inner">(m), maybe_out<"x_cube">(m), maybe_out<"x_cube2">(m), maybe_out<"x_cube3">(m)})
+      if (r && *r != x) return false;
+    if (!constant_is(g, maybe_out<"three">(m), 3.0)) return false;
+    if (!constant_is(g, out<"half">(m), 0.5) || !constant_is(g, out<"one">(m), 1.0) ||
+        !constant_is(g, out<"kappa">(m), 0.044715) || !constant_is(g, out<"beta">(m), sqrt_2_over_pi))
+      return false;
+    if (!can_fuse(m, g, x)) return false;
+    replace_match(m, g, ops::Gelu(ops::gelu_approximation_mode::tanh), {x});
+    return true;
+  }
+};
+
+// ---- Relu6(x + 3) ---------------------------------------------------------------------
+
+inline constexpr auto x_plus_3 = op<ops::Add, "add3">(any<"x_r">, constant<"three">).commutative().where(single_use);
+/// Relu6(x + 3) in the forms exporters write.
+inline constexpr auto relu6_x_plus_3 =
+    alt(op<ops::Clamp, "relu6">(x_plus_3),
+        op<ops::Minimum, "relu6">(op<ops::Relu, "lower">(x_plus_3).where(single_use), constant<"six">).commutative(),
+        op<ops::Minimum, "relu6">(op<ops::Maximum, "lower">(x_plus_3, constant<"zero">).commutative().where(single_use),
+                                  constant<"six">)
+            .commutative(),
+        op<ops::Maximum, "relu6">(op<ops::Minimum, "lower">(x_plus_3, constant<"six">).commutative().where(single_use),
+                                  constant<"zero">)
+            .commutative())
+        .where(single_use);
+
+/// The constants of Relu6(x + 3): 3, and bounds 0 and 6.
+inline bool relu6_constants_ok(const auto& m, const graph& g) {
+  if (!constant_is(g, out<"three">(m), 3.0)) return false;
+  if (const auto* clamp = g.node(node<"relu6">(m)).op.template get_if<ops::Clamp>())
+    return close_to(clamp->min, 0.0, g.info(out<"x_r">(m)).type) &&
+           close_to(clamp->max, 6.0, g.info(out<"x_r">(m)).type);
+  return constant_is(g, out<"six">(m), 6.0) && (!has<"zero">(m) || constant_is(g, out<"zero">(m), 0.0));
+}
+
+/// Division by 6 (Divide) or multiplication by 1/6 (Multiply).
+inline bool sixth_ok(const auto& m, const graph& g) {
+  return g.node(m.root()).op.template is<ops::Divide>() ? constant_is(g, out<"by6">(m), 6.0)
+                                                        : constant_is(g, out<"by6">(m), 1.0 / 6.0);
+}
+
+/// A unary fused op of x when everything checks.
+template <class Op> bool replace_unary(const auto& m, graph& g, output_ref x) {
+  if (!can_fuse(m, g, x)) return false;
+  replace_match(m, g, Op{}, {x});
+  return true;
+}
+
+} // namespace fusion
+
+using namespace irforge::pattern;
+
+inline constexpr auto gelu_erf_fusion_half_x =
+    rule<"GeluErfFusionHalfX">(fusion::gelu_half_x(fusion::gelu_one_plus_erf), fusion::fuse_gelu_erf{});
+inline constexpr auto gelu_erf_fusion_half_rest =
+    rule<"GeluErfFusionHalfRest">(fusion::gelu_half_rest(fusion::gelu_one_plus_erf), fusion::fuse_gelu_erf{});
+inline constexpr auto gelu_erf_fusion_half_last =
+    rule<"GeluErfFusionHalfLast">(fusion::gelu_half_last(fusion::gelu_one_plus_erf), fusion::fuse_gelu_erf{});
+inline constexpr auto gelu_erf_fusion_half_sum = rule<"GeluErfFusionHalfSum">(
+    op<ops::Multiply>(
+        any<"x">,
+        op<ops::Add, "half_sum">(
+            constant<"half">,
+            op<ops::Multiply, "half_erf">(fusion::gelu_erf, constant<"half2">).commutative().where(single_use))
+            .commutative()
+            .where(single_use))
+        .commutative(),
+    fusion::fuse_gelu_erf{});
+
+inline constexpr auto gelu_tanh_fusion_half_x =
+    rule<"GeluTanhFusionHalfX">(fusion::gelu_half_x(fusion::gelu_one_plus_tanh), fusion::fuse_gelu_tanh{});
+inline constexpr auto gelu_tanh_fusion_half_rest =
+    rule<"GeluTanhFusionHalfRest">(fusion::gelu_half_rest(fusion::gelu_one_plus_tanh), fusion::fuse_gelu_tanh{});
+inline constexpr auto gelu_tanh_fusion_half_last =
+    rule<"GeluTanhFusionHalfLast">(fusion::gelu_half_last(fusion::gelu_one_plus_tanh), fusion::fuse_gelu_tanh{});
+
+/// x * Sigmoid(x * β) -> Swish(x, β) with β one value.
+inline constexpr auto swish_fusion_with_beta = rule<"SwishFusionWithBeta">(
+    op<ops::Multiply>(any<"x">,
+                      op<ops::Sigmoid, "sigmoid">(
+                          op<ops::Multiply, "scale">(any<"x_s">, constant<"beta">).commutative().where(single_use))
+                          .where(single_use))
+        .commutative(),
+    [](const auto& m, graph& g) {
+      const output_ref x = out<"x">(m);
+      if (!fusion::same_tensor({x, out<"x_s">(m)}) || !fusion::scalar_value(g, out<"beta">(m)) ||
+          !fusion::can_fuse(m, g, x))
+        return false;
+      const output_ref beta = add_constant(g, fusion::first_as_scalar(value<"beta">(m)), m.root(), "beta");
+      fusion::replace_match(m, g, ops::Swish{}, {x, beta});
+      return true;
+    });
+
+/// x * Sigmoid(x) -> Swish(x).
+inline constexpr auto swish_fusion = rule<"SwishFusion">(
+    op<ops::Multiply>(any<"x">, op<ops::Sigmoid, "sigmoid">(any<"x_s">).where(single_use)).commutative(),
+    [](const auto& m, graph& g) {
+      const output_ref x = out<"x">(m);
+      return fusion::same_tensor({x, out<"x_s">(m)}) && fusion::replace_unary<ops::Swish>(m, g, x);
+    });
+
+/// Relu6(x + 3) / 6 or * (1/6) -> HSigmoid(x).
+inline constexpr auto hsigmoid_fusion_divide =
+    rule<"HSigmoidFusionDivide">(op<ops::Divide>(fusion::relu6_x_plus_3, constant<"by6">), [](const auto& m, graph& g) {
+      return fusion::relu6_constants_ok(m, g) && fusion::sixth_ok(m, g) &&
+             fusion::replace_unary<ops::HSigmoid>(m, g, out<"x_r">(m));
+    });
+inline constexpr auto hsigmoid_fusion_multiply = rule<"HSigmoidFusionMultiply">(
+    op<ops::Multiply>(fusion::relu6_x_plus_3, constant<"by6">).commutative(), [](const auto& m, graph& g) {
+      return fusion::relu6_constants_ok(m, g) && fusion::sixth_ok(m, g) &&
+             fusion::replace_unary<ops::HSigmoid>(m, g, out<"x_r">(m));
+    });
+/// HardSigmoid(x, 1/6, 0.5) (PyTorch's hardsigmoid, ONNX's HardSwish body) -> HSigmoid(x).
+inline constexpr auto hsigmoid_from_hard_sigmoid = rule<"HSigmoidFromHardSigmoid">(
+    op<ops::HardSigmoid>(any<"x">, constant<"alpha">, constant<"beta">), [](const auto& m, graph& g) {
+      return fusion::constant_is(g, out<"alpha">(m), 1.0 / 6.0) && fusion::constant_is(g, out<"beta">(m), 0.5) &&
+             fusion::replace_unary<ops::HSigmoid>(m, g, out<"x">(m));
+    });
+
+/// (x * Relu6(x + 3)) / 6 or * (1/6) -> HSwish(x).
+inline constexpr auto hswish_fusion_divide = rule<"HSwishFusionDivide">(
+    op<ops::Divide>(op<ops::Multiply, "x_relu6">(any<"x">, fusion::relu6_x_plus_3).commutative().where(single_use),
+                    constant<"by6">),
+    [](const auto& m, graph& g) {
+      const output_ref x = out<"x">(m);
+      return fusion::same_tensor({x, out<"x_r">(m)}) && fusion::relu6_constants_ok(m, g) && fusion::sixth_ok(m, g) &&
+             fusion::replace_unary<ops::HSwish>(m, g, x);
+    });
+inline constexpr auto hswish_fusion_multiply = rule<"HSwishFusionMultiply">(
+    op<ops::Multiply>(op<ops::Multiply, "x_relu6">(any<"x">, fusion::relu6_x_plus_3).commutative().where(single_use),
+                      constant<"by6">)
+        .commutative(),
+    [](const auto& m, graph& g) {
+      const output_ref x = out<"x">(m);
+      return fusion::same_tensor({x, out<"x_r">(m)}) && fusion::relu6_constants_ok(m, g) && fusion::sixth_ok(m, g) &&
+             fusion::replace_unary<ops::HSwish>(m, g, x);
+    });
+/// x * HSigmoid(x) -> HSwish(x).
+inline constexpr auto hswish_fusion_hsigmoid = rule<"HSwishFusionWithHSigmoid">(
+    op<ops::Multiply>(any<"x">, op<ops::HSigmoid, "hsigmoid">(any<"x_h">).where(single_use)).commutative(),
+    [](const auto& m, graph& g) {
+      const output_ref x = out<"x">(m);
+      return fusion::same_tensor({x, out<"x_h">(m)}) && fusion::replace_unary<ops::HSwish>(m, g, x);
+    });
+
+/// log(exp(x) + 1) -> SoftPlus(x).
+inline constexpr auto softplus_fusion = rule<"SoftPlusFusion">(
+    op<ops::Log>(op<ops::Add, "plus_one">(op<ops::Exp, "exp">(any<"x">).where(single_use), constant<"one">)
+                     .commutative()
+                     .where(single_use)),
+    [](const auto& m, graph& g) {
+      return fusion::constant_is(g, out<"one">(m), 1.0) && fusion::replace_unary<ops::SoftPlus>(m, g, out<"x">(m));
+    });
+
+/// x * tanh(SoftPlus(x)) or x * tanh(log(exp(x) + 1)) -> Mish(x).
+inline constexpr auto mish_fusion = rule<"MishFusion">(
+    op<ops::Multiply>(
+        any<"x">, op<ops::Tanh, "tanh">(alt(op<ops::SoftPlus, "softplus">(any<"x_t">),
+                                            op<ops::Log, "softplus">(
+                                                op<ops::Add, "plus_one">(
+                                                    op<ops::Exp, "exp">(any<"x_t">).where(single_use), constant<"one">)
+                                                    .commutative()
+                                                    .where(single_use)))
+                                            .where(single_use))
+                      .where(single_use))
+        .commutative(),
+    [](const auto& m, graph& g) {
+      const output_ref x = out<"x">(m);
+      if (!fusion::same_tensor({x, out<"x_t">(m)})) return false;
+      if (has<"one">(m) && !fusion::constant_is(g, out<"one">(m), 1.0)) return false;
+      return fusion::replace_unary<ops::Mish>(m, g, x);
+    });
+
+} // namespace irforge::passes
+// ---- end irforge/passes/activation_fusions.hpp ----
+// ---- begin irforge/passes/normalization_fusions.hpp ----
+// irforge — normalizations that exporters write out with reductions,
+// recognised and replaced by the one OpenVINO op (as OpenVINO's MOC fusions do):
+//
+//   NormalizeL2  x / sqrt(max(ReduceSum(x², axes), eps))    -> NormalizeL2(axes, eps, max)
+//                x / sqrt(ReduceSum(x², axes) + eps)         -> NormalizeL2(axes, eps, add)
+//                x² as Power(x, 2) or x*x; sqrt as Power(., 0.5); the division as
+//                x * Power(., -0.5) or x * (1 / sqrt(.))
+//                x / Broadcast?(max(ReduceL2(x, axes), eps)) (PyTorch's F.normalize)
+//                                                            -> NormalizeL2(axes, eps², max)
+//   MVN          (x - mean(x)) / sqrt(var + eps)             -> MVN-6(axes, eps, inside_sqrt)
+//                (x - mean(x)) / (sqrt(var) + eps)           -> MVN-6(axes, eps, outside_sqrt)
+//                with mean = ReduceMean(x, axes, keep_dims), var = ReduceMean((x - mean)², axes)
+//                or mean(x²) - mean(x)² (ONNX's MeanVarianceNormalization and
+//                LayerNormalization bodies); the square as Power(., 2), d*d or
+//                SquaredDifference; sqrt as Power(., 0.5); the division as
+//                * Power(var + eps, -0.5) or * (1 / std)
+//
+// PyTorch's exported LayerNorm is this MVN followed by Multiply(gamma) and
+// Add(beta); those two stay. Every reduction must keep its dims and reduce the
+// same axes; the x - mean of the numerator may be the very node squared for
+// the variance (then it has several consumers, all inside the pattern).
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <utility>
+#include <vector>
+
+
+namespace irforge::passes {
+
+namespace fusion {
+using namespace irforge::pattern;
+
+// ---- NormalizeL2 ---------------------------------------------------------------------
+
+inline constexpr auto l2_square =
+    alt(op<ops::Power, "square">(any<"x_sq">, constant<"two">), op<ops::Multiply, "square">(any<"x_sq">, any<"x_sq2">))
+        .where(single_use);
+inline constexpr auto l2_sum = op<ops::ReduceSum, "sum">(l2_square, constant<"axes">).where(single_use);
+inline constexpr auto l2_with_eps = alt(op<ops::Maximum, "with_eps">(l2_sum, constant<"eps_max">).commutative(),
+                                        op<ops::Add, "with_eps">(l2_sum, constant<"eps_add">).commutative())
+                                        .where(single_use);
+inline constexpr auto l2_norm =
+    alt(op<ops::Sqrt, "norm">(l2_with_eps), op<ops::Power, "norm">(l2_with_eps, constant<"half">)).where(single_use);
+inline constexpr auto l2_inverse_norm = alt(op<ops::Power, "inv_norm">(l2_with_eps, constant<"minus_half">),
+                                            op<ops::Divide, "inv_norm">(constant<"one">, l2_norm))
+                                            .where(single_use);
+
+/// The axes a known axes input names, normalised for x's rank; nullopt when
+/// they are out of range or empty (NormalizeL2 and MVN treat no axes differently).
+inline std::optional<std::vector<std::int64_t>> reduced_axes(const graph& g, output_ref axes, output_ref x) {
+  const auto& s = g.info(x).shape;
+  if (!s.rank_is_static()) return std::nullopt;
+  auto a = normalized_axes(*g.info(axes).value, s.rank());
+  if (!a || a->empty()) return std::nullopt;
+  return a;
+}
+
+/// The rewrite of the ReduceSum forms.
+struct fuse_normalize_l2 {
+  bool operator()(const auto& m, graph& g) const {
+    const output_ref x = out<"x">(m);
+    for (const auto r : {maybe_out<"x_sq">(m), maybe_out<"x_sq2">(m)})
+      if (r && *r != x) return false;
+    if (!constant_is(g, maybe_out<"two">(m), 2.0) || !constant_is(g, maybe_out<"half">(m), 0.5) ||
+        !constant_is(g, maybe_out<"minus_half">(m), -0.5) || !constant_is(g, maybe_out<"one">(m), 1.0))
+      return false;
+    if (!get<"sum">(m).keep_dims) return false;
+    const bool max_mode = has<"eps_max">(m);
+    const auto eps = scalar_value(g, max_mode ? out<"eps_max">(m) : out<"eps_add">(m));
+    const auto axes = reduced_axes(g, out<"axes">(m), x);
+    if (!eps || *eps < 0 || !axes || !can_fuse(m, g, x)) return false;
+    const output_ref axes_c = axes_constant(g, *axes, m.root());
+    replace_match(m, g, ops::NormalizeL2(static_cast<float>(*eps), max_mode ? ops::eps_mode::max : ops::eps_mode::add),
+                  {x, axes_c});
+    return true;
+  }
+};
+
+// ---- MVN -----------------------------------------------------------------------------
+
+/// x - ReduceMean(x, axes), with capture names chosen by the caller.
+template <fixed_string Sub, fixed_string X, fixed_string Mean, fixed_string XM, fixed_string Axes>
+inline constexpr auto centered = op<ops::Subtract, Sub>(any<X>, op<ops::ReduceMean, Mean>(any<XM>, constant<Axes>));
+
+/// (x - mean)² as Power(d, 2), d * d or SquaredDifference(x, mean).
+inline constexpr auto mvn_square =
+    alt(op<ops::Power, "square">(centered<"sub2", "x2", "mean2", "x_m2", "axes2">, constant<"two">),
+        op<ops::Multiply, "square">(centered<"sub2", "x2", "mean2", "x_m2", "axes2">,
+                                    centered<"sub3", "x3", "mean3", "x_m3", "axes3">),
+        op<ops::SquaredDifference, "square">(any<"x2">, op<ops::ReduceMean, "mean2">(any<"x_m2">, constant<"axes2">))
+            .commutative());
+/// The variance: mean((x - mean)²), or mean(x²) - mean(x)².
+inline constexpr auto mvn_variance = alt(
+    op<ops::ReduceMean, "var">(mvn_square, constant<"axes_var">),
+    op<ops::Subtract, "var">(
+        op<ops::ReduceMean, "mean_of_sq">(
+            alt(op<ops::Power, "x_sq">(any<"x4">, constant<"two_b">), op<ops::Multiply, "x_sq">(any<"x4">, any<"x5">)),
+            constant<"axes4">),
+        alt(op<ops::Power, "sq_of_mean">(op<ops::ReduceMean, "mean2">(any<"x_m2">, constant<"axes2">), constant<"two">),
+            op<ops::Multiply, "sq_of_mean">(op<ops::ReduceMean, "mean2">(any<"x_m2">, constant<"axes2">),
+                                            op<ops::ReduceMean, "mean3">(any<"x_m3">, constant<"axes3">)))));
+/// var + eps (eps inside the square root).
+inline constexpr auto mvn_variance_eps = op<ops::Add, "var_eps">(mvn_variance, constant<"eps_in">).commutative();
+/// The standard deviation with eps: sqrt(var + eps) or sqrt(var) + eps, sqrt as Power(., 0.5) too.
+inline constexpr auto mvn_std =
+    alt(op<ops::Sqrt, "std">(mvn_variance_eps), op<ops::Power, "std">(mvn_variance_eps, constant<"half">),
+        op<ops::Add, "std_eps">(
+            alt(op<ops::Sqrt, "std">(mvn_variance), op<ops::Power, "std">(mvn_variance, constant<"half">)),
+            constant<"eps_out">)
+            .commutative());
+/// 1 / std as Power(var + eps, -0.5) or 1 / std.
+inline constexpr auto mvn_inverse_std = alt(op<ops::Power, "inv_std">(mvn_variance_eps, constant<"minus_half">),
+                                            op<ops::Divide, "inv_std">(constant<"one">, mvn_std));
+
+/// True when the node is a ReduceMean that keeps dims and reduces `axes` of x.
+inline bool mean_over(const graph& g, node_id n, output_ref axes_input, const std::vector<std::int64_t>& axes,
+                      output_ref x) {
+  const auto* rm = g.node(n).op.get_if<ops::ReduceMean>();
+  if (rm == nullptr || !rm->keep_dims) return false;
+  const auto a = reduced_axes(g, axes_input, x);
+  return a && *a == axes;
+}
+
+/// The rewrite of every MVN form.
+struct fuse_mvn {
+  bool operator()(const auto& m, graph& g) const {
+    const output_ref x = out<"x">(m);
+    // One x everywhere.
+    for (const auto r : {maybe_out<"x_m">(m), maybe_out<"x2">(m), maybe_out<"x_m2">(m), maybe_out<"x3">(m),
+                         maybe_out<"x_m3">(m), maybe_out<"x4">(m), maybe_out<"x5">(m)})
+      if (r && *r != x) return false;
+    // Every reduction a ReduceMean over the same axes, keeping dims.
+    const auto axes = reduced_axes(g, out<"axes">(m), x);
+    if (!axes) return false;
+    const std::pair<std::optional<output_ref>, std::optional<output_ref>> reductions[] = {
+        {maybe_out<"mean">(m), maybe_out<"axes">(m)},
+        {maybe_out<"mean2">(m), maybe_out<"axes2">(m)},
+        {maybe_out<"mean3">(m), maybe_out<"axes3">(m)},
+        {maybe_out<"mean_of_sq">(m), maybe_out<"axes4">(m)},
+        {maybe_out<"axes_var">(m) ? maybe_out<"var">(m) : std::nullopt, maybe_out<"axes_var">(m)}};
+    for (const auto& [mean, mean_axes] : reductions)
+      if (mean && (!mean_axes || !mean_over(g, mean->node, *mean_axes, *axes, x))) return false;
+    // The constants.
+    if (!constant_is(g, maybe_out<"two">(m), 2.0) || !constant_is(g, maybe_out<"two_b">(m), 2.0) ||
+        !constant_is(g, maybe_out<"half">(m), 0.5) || !constant_is(g, maybe_out<"minus_half">(m), -0.5) ||
+        !constant_is(g, maybe_out<"one">(m), 1.0))
+      return false;
+    const bool inside = has<"eps_in">(m);
+    const auto eps = scalar_value(g, inside ? out<"eps_in">(m) : out<"eps_out">(m));
+    if (!eps || *eps < 0 || !can_fuse(m, g, x)) return false;
+    const output_ref axes_c = axes_constant(g, *axes, m.root());
+    replace_match(m, g,
+                  ops::MVN(true, static_cast<float>(*eps),
+                           inside ? ops::mvn_eps_mode::inside_sqrt : ops::mvn_eps_mode::outside_sqrt),
+                  {x, axes_c});
+    return true;
+  }
+};
+
+} // namespace fusion
+
+using namespace irforge::pattern;
+
+/// x / sqrt(eps-combined ReduceSum(x², axes)) -> NormalizeL2.
+inline constexpr auto normalize_l2_fusion_divide =
+    rule<"NormalizeL2FusionDivide">(op<ops::Divide>(any<"x">, fusion::l2_norm), fusion::fuse_normalize_l2{});
+/// x * (the same)^-1 -> NormalizeL2.
+inline constexpr auto normalize_l2_fusion_multiply = rule<"NormalizeL2FusionMultiply">(
+    op<ops::Multiply>(any<"x">, fusion::l2_inverse_norm).commutative(), fusion::fuse_normalize_l2{});
+
+/// x / Broadcast?(max(ReduceL2(x, axes), eps)), the max a Clamp with no upper
+/// bound or a Maximum -> NormalizeL2(eps², max): max(sqrt(s), eps) = sqrt(max(s, eps²)).
+inline constexpr auto normalize_l2_fusion_reduce_l2 = rule<"NormalizeL2FusionReduceL2">(
+    op<ops::Divide>(
+        any<"x">,
+        maybe<ops::Broadcast, "expand">(
+            alt(op<ops::Clamp, "clip">(op<ops::ReduceL2, "l2">(any<"x_l2">, constant<"axes">).where(single_use)),
+                op<ops::Maximum, "clip">(op<ops::ReduceL2, "l2">(any<"x_l2">, constant<"axes">).where(single_use),
+                                         constant<"eps_max">)
+                    .commutative())
+                .where(single_use),
+            any<"target">)
+            .where(single_use)),
+    [](const auto& m, graph& g) {
+      const output_ref x = out<"x">(m);
+      if (!fusion::same_tensor({x, out<"x_l2">(m)}) || !get<"l2">(m).keep_dims) return false;
+      if (has<"expand">(m)) { // an ONNX Expand to x's shape: only repeats values
+        const auto mode = get<"expand">(m).mode;
+        if ((mode != ops::broadcast_mode::numpy && mode != ops::broadcast_mode::bidirectional) ||
+            g.info(out<"expand">(m)).shape != g.info(x).shape)
+          return false;
+      }
+      std::optional<double> eps;
+      if (const auto* clamp = g.node(node<"clip">(m)).op.template get_if<ops::Clamp>()) {
+        if (clamp->max < static_cast<double>(std::numeric_limits<float>::max())) return false;
+        eps = clamp->min;
+      } else {
+        eps = fusion::scalar_value(g, out<"eps_max">(m));
+      }
+      const auto axes = fusion::reduced_axes(g, out<"axes">(m), x);
+      if (!eps || *eps < 0 || !axes || !fusion::can_fuse(m, g, x)) return false;
+      const output_ref axes_c = fusion::axes_constant(g, *axes, m.root());
+      fusion::replace_match(m, g, ops::NormalizeL2(static_cast<float>(*eps * *eps), ops::eps_mode::max), {x, axes_c});
+      return true;
+    });
+
+/// (x - mean) / std -> MVN-6.
+inline constexpr auto mvn_fusion_divide = rule<"MVNFusionDivide">(
+    op<ops::Divide>(fusion::centered<"sub", "x", "mean", "x_m", "axes">, fusion::mvn_std), fusion::fuse_mvn{});
+/// (x - mean) * (1 / std) -> MVN-6.
+inline constexpr auto mvn_fusion_multiply = rule<"MVNFusionMultiply">(
+    op<ops::Multiply>(fusion::centered<"sub", "x", "mean", "x_m", "axes">, fusion::mvn_inverse_std).commutative(),
+    fusion::fuse_mvn{});
+
+} // namespace irforge::passes
+// ---- end irforge/passes/normalization_fusions.hpp ----
+
+namespace irforge::passes {
+
+/// Every op fusion, as one pass.
+inline constexpr auto op_fusion = rewrite<"OpFusion">(
+    gelu_erf_fusion_half_x, gelu_erf_fusion_half_rest, gelu_erf_fusion_half_last, gelu_erf_fusion_half_sum,
+    gelu_tanh_fusion_half_x, gelu_tanh_fusion_half_rest, gelu_tanh_fusion_half_last, swish_fusion_with_beta,
+    swish_fusion, hsigmoid_fusion_divide, hsigmoid_fusion_multiply, hsigmoid_from_hard_sigmoid, hswish_fusion_divide,
+    hswish_fusion_multiply, hswish_fusion_hsigmoid, softplus_fusion, mish_fusion, normalize_l2_fusion_divide,
+    normalize_l2_fusion_multiply, normalize_l2_fusion_reduce_l2, mvn_fusion_divide, mvn_fusion_multiply);
+
+} // namespace irforge::passes
+// ---- end irforge/passes/op_fusions.hpp ----
 
 namespace irforge::passes {
 
@@ -18693,7 +20706,7 @@ namespace irforge::passes {
 inline constexpr std::string_view fusion_passes[] = {"LinearFusion"};
 
 inline constexpr auto standard_pipeline =
-    pipeline(constant_folding, nop_elimination, linear_fusion, common_subexpression_elimination, nop_elimination,
+    pipeline(constant_folding, nop_elimination, op_fusion, linear_fusion, common_subexpression_elimination, nop_elimination,
              constant_folding, dead_code_elimination);
 
 /// The standard pipeline.
@@ -18825,6 +20838,14 @@ inline void convert(const options& o, report_data& report, const extensions& ext
   } else {
     throw error("the " + report.framework + " frontend is not available yet (ONNX models convert today)",
                 in_file(o.input_model));
+  }
+  if (has_input_options(o)) {
+    const auto changes = apply_input_options(g, o);
+    report.new_inputs = changes.inputs;
+    report.frozen_inputs = changes.frozen;
+    report.new_outputs = changes.outputs;
+    report.preprocessing = changes.preprocessing;
+    report.removed_by_cut = changes.removed;
   }
   progress.update(0.5);
 

@@ -35,6 +35,9 @@ struct report_data {
   ir::write_stats written;
   passes::pipeline_report passes;
   passes::compression_stats compression;
+  /// --input/--output/preprocessing: inputs made or changed, frozen, outputs, preprocessing steps.
+  std::vector<std::string> new_inputs, frozen_inputs, new_outputs, preprocessing;
+  std::size_t removed_by_cut = 0;
   std::string error;
   unsupported_ops_error::op_list unsupported;
   double seconds = 0;
@@ -88,6 +91,12 @@ inline nlohmann::ordered_json make_report(const report_data& d) {
     }
     r["layers"] = {{"kept", kept}, {"fused", fused}, {"removed", removed}};
   }
+  if (!d.new_inputs.empty() || !d.frozen_inputs.empty() || !d.new_outputs.empty() || !d.preprocessing.empty())
+    r["model_inputs"] = {{"inputs", d.new_inputs},
+                         {"frozen", d.frozen_inputs},
+                         {"outputs", d.new_outputs},
+                         {"removed_by_cut", d.removed_by_cut},
+                         {"preprocessing", d.preprocessing}};
   json passes = json::array();
   for (const auto& p : d.passes.passes) {
     json rules = json::object();

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "irforge/cli/evaluate_commands.hpp"
+#include "irforge/cli/input_options.hpp"
 #include "irforge/cli/json_report.hpp"
 #include "irforge/cli/options.hpp"
 #include "irforge/core/error.hpp"
@@ -154,6 +155,14 @@ inline void convert(const options& o, report_data& report, const extensions& ext
   } else {
     throw error("the " + report.framework + " frontend is not available yet (ONNX models convert today)",
                 in_file(o.input_model));
+  }
+  if (has_input_options(o)) {
+    const auto changes = apply_input_options(g, o);
+    report.new_inputs = changes.inputs;
+    report.frozen_inputs = changes.frozen;
+    report.new_outputs = changes.outputs;
+    report.preprocessing = changes.preprocessing;
+    report.removed_by_cut = changes.removed;
   }
   progress.update(0.5);
 

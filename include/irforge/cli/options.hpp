@@ -49,6 +49,15 @@ struct options {
   std::string compress_weights;
   /// Ops without an ONNX mapping become custom layers instead of an error.
   bool passthrough_unknown_ops = false;
+  /// Model inputs and outputs, in Model Optimizer's grammars (cli/mo_syntax.hpp):
+  /// --input (convert: cut/shape/type/freeze), --output, --input_shape, --batch.
+  std::string cut_inputs, cut_outputs, input_shape;
+  std::int64_t batch = 0;
+  /// Layouts and preprocessing: --layout, --source_layout, --target_layout,
+  /// --mean_values, --scale_values, --scale, --reverse_input_channels.
+  std::string layout, source_layout, target_layout, mean_values, scale_values;
+  double scale = 0;
+  bool reverse_input_channels = false;
   /// Options the user set, in the order given (for the IR's conversion_parameters).
   std::vector<std::pair<std::string, std::string>> given;
 };
@@ -70,6 +79,18 @@ inline const std::vector<flag>& flags() {
       {"model_name", {"-n"}, true, {c::convert}, "Name of the IR files and of the <net> (default: the input file's stem)"},
       {"framework", {}, true, {c::convert, c::verify}, "onnx (default: from the input file's extension)"},
       {"input", {}, true, {c::run, c::verify}, "Input data, .npy or ONNX TensorProto .pb: PATH or NAME=PATH; repeatable"},
+      {"input", {}, true, {c::convert},
+       "New or changed model inputs: NAME, N:NODE, NODE:N, with [SHAPE], {TYPE}, ->VALUE (frozen); comma-separated"},
+      {"output", {}, true, {c::convert}, "The model's outputs: NAME, NODE:N or N:NODE, comma-separated (cuts after them)"},
+      {"input_shape", {}, true, {c::convert}, "Input shapes [1,3,224,224] or (1,3,?,-1), one per --input item"},
+      {"batch", {"-b"}, true, {c::convert}, "Batch of every input (the N of its layout, else axis 0)"},
+      {"layout", {}, true, {c::convert}, "Input layouts: nchw, data(nhwc), data(nhwc->nchw) (the IR input gets the target)"},
+      {"source_layout", {}, true, {c::convert}, "The layout the model expects: nchw or data(nchw),..."},
+      {"target_layout", {}, true, {c::convert}, "The layout the IR input gets (a Transpose is inserted)"},
+      {"mean_values", {"-ms"}, true, {c::convert}, "Subtracted per channel: data[123,117,104] or [123,117,104]"},
+      {"scale_values", {}, true, {c::convert}, "Divided per channel (after the mean): data[58,57,57] or [58,57,57]"},
+      {"scale", {"-s"}, true, {c::convert}, "Every original input is divided by this value"},
+      {"reverse_input_channels", {}, false, {c::convert}, "Reverse the channel order of 3-channel inputs (RGB <-> BGR)"},
       {"seed", {}, true, {c::verify}, "Seed of the random inputs made for inputs not given (default 1)"},
       {"rtol", {}, true, {c::verify}, "Relative tolerance (default 1e-5)"},
       {"atol", {}, true, {c::verify}, "Absolute tolerance (default 1e-6)"},
@@ -154,11 +175,12 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     }
     const detail::flag* match = nullptr;
     for (const auto& f : detail::flags()) {
+      if (!detail::accepted(f, o.command)) continue;
       if (arg == "--" + std::string(f.name)) match = &f;
       for (auto a : f.aliases)
         if (arg == a) match = &f;
     }
-    if (match == nullptr || !detail::accepted(*match, o.command))
+    if (match == nullptr)
       throw error("unrecognized arguments: " + args[i] + " (see --help)");
     std::string value;
     if (match->takes_value) {
@@ -181,7 +203,22 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     else if (name == "model_name") o.model_name = value;
     else if (name == "framework") o.framework = value;
     else if (name == "log_level") o.log_level = value;
-    else if (name == "input") o.inputs.push_back(value);
+    else if (name == "input" && o.command != command::convert) o.inputs.push_back(value);
+    else if (name == "input") o.cut_inputs = value;
+    else if (name == "output") o.cut_outputs = value;
+    else if (name == "input_shape") o.input_shape = value;
+    else if (name == "batch") {
+      number(o.batch);
+      if (o.batch <= 0) throw error("argument --batch: the batch must be a positive integer, got '" + value + "'");
+    } else if (name == "layout") o.layout = value;
+    else if (name == "source_layout") o.source_layout = value;
+    else if (name == "target_layout") o.target_layout = value;
+    else if (name == "mean_values") o.mean_values = value;
+    else if (name == "scale_values") o.scale_values = value;
+    else if (name == "scale") {
+      number(o.scale);
+      if (!(o.scale > 0)) throw error("argument --scale: must be positive, got '" + value + "'");
+    } else if (name == "reverse_input_channels") o.reverse_input_channels = true;
     else if (name == "seed") {
       std::int64_t s = 0;
       number(s);
@@ -217,6 +254,12 @@ inline options parse_arguments(const std::vector<std::string>& args) {
   bool level_ok = false;
   for (const char* l : levels) level_ok = level_ok || o.log_level == l;
   if (!level_ok) throw error("argument --log_level: invalid choice: '" + o.log_level + "'");
+  if (o.batch && !o.input_shape.empty())
+    throw error("--batch and --input_shape cannot be used together (give the batch inside the shape)");
+  if (o.scale && !o.scale_values.empty())
+    throw error("--scale and --scale_values cannot be used together (one value for all channels: --scale_values [v])");
+  if (!o.layout.empty() && (!o.source_layout.empty() || !o.target_layout.empty()))
+    throw error("--layout cannot be used with --source_layout or --target_layout");
   if (!o.help && !o.version && o.input_model.empty())
     throw error(o.command == command::run ? "the following arguments are required: MODEL.xml"
                                           : "the following arguments are required: --input_model");

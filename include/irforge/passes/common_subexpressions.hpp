@@ -11,6 +11,8 @@
 #include "irforge/core/graph.hpp"
 #include "irforge/ops/constant.hpp"
 #include "irforge/ops/generic.hpp"
+#include "irforge/ops/parameter.hpp"
+#include "irforge/ops/result.hpp"
 #include "irforge/passes/pipeline.hpp"
 #include "irforge/passes/rewrite_helpers.hpp"
 

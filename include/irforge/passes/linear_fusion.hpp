@@ -1,6 +1,8 @@
 // irforge — linear-op fusion: BatchNorm, Multiply and Add folded into the
 // weights of the Convolution / GroupConvolution / ConvolutionBackpropData /
-// GroupConvolutionBackpropData / MatMul before them.
+// GroupConvolutionBackpropData / MatMul before them, and the preprocessing a
+// model input gets (channel permutation, per-channel scale and shift) folded
+// into the Convolution after it.
 //
 //   BatchNormInference(x)        -> Multiply(x, scale) -> Add(shift)          (decomposition)
 //   Multiply(Add(x, b), s)       -> Add(Multiply(x, s), b * s)                (so the scale meets the conv)
@@ -223,9 +225,195 @@ inline constexpr auto merge_multiplies = rule<"MergeMultiplies">(
         .commutative(),
     [](const auto& m, graph& g) { return merge_constant_chain<ops::Multiply>(m, g); });
 
+// ---- linear ops before a Convolution (preprocessing: --mean_values, --scale_values, --reverse_input_channels) ----
+namespace detail {
+
+/// The per-channel values of constant `c` applied to tensor `x` along axis 1, or nullopt.
+inline std::optional<std::vector<double>> input_channel_values(const graph& g, output_ref x, output_ref c, output_ref op_out) {
+  const auto xd = static_dims(g, x);
+  const auto cd = static_dims(g, c);
+  if (!xd || !cd || xd->size() < 3 || static_dims(g, op_out) != xd) return std::nullopt;
+  const std::int64_t channels = (*xd)[1];
+  if (!per_channel(*cd, xd->size(), 1, channels)) return std::nullopt;
+  auto v = g.info(c).value->as_f64();
+  if (v.size() == 1) v.assign(static_cast<std::size_t>(channels), v[0]);
+  if (v.size() != static_cast<std::size_t>(channels)) return std::nullopt;
+  return v;
+}
+
+/// A Const of `values` with `dims`, in element type `t` (computed in f64, converted once).
+inline output_ref typed_constant(graph& g, const std::vector<double>& values, shape dims, element_type t, node_id owner,
+                                 const std::string& suffix) {
+  output_ref r = add_constant(g, tensor::from_values<double>(std::move(dims), values), owner, suffix);
+  if (t == element_type::f64) return r;
+  const node_id cv = g.add(ops::Convert(t), {r}, g.node(owner).name + "/" + suffix + "_" + std::string(to_string(t)));
+  return fold_output(g, {cv, 0});
+}
+
+/// The inverse of a permutation of 0..n-1 given as index values, or nullopt.
+inline std::optional<std::vector<std::int64_t>> inverse_permutation(const tensor& idx, std::int64_t n) {
+  if (idx.dims().size() != 1 || idx.dims()[0] != n) return std::nullopt;
+  std::vector<std::int64_t> inv(static_cast<std::size_t>(n), -1);
+  const auto v = idx.as_f64();
+  for (std::size_t j = 0; j < v.size(); ++j) {
+    auto i = static_cast<std::int64_t>(v[j]);
+    if (i < 0) i += n;
+    if (i < 0 || i >= n || inv[static_cast<std::size_t>(i)] != -1) return std::nullopt;
+    inv[static_cast<std::size_t>(i)] = static_cast<std::int64_t>(j);
+  }
+  return inv;
+}
+
+/// The channel axis of a Gather over a rank-`rank` tensor, if it is 1.
+inline bool gathers_axis_1(const graph& g, node_id gather, std::size_t rank) {
+  const auto& n = g.node(gather);
+  if (!n.op.is<ops::Gather>() || n.op.get<ops::Gather>().batch_dims != 0) return false;
+  const auto& axis = g.info(n.inputs[2]).value;
+  if (!axis || axis->dims().size() > 1 || element_count(axis->dims()) != 1) return false;
+  auto a = static_cast<std::int64_t>(axis->as_f64()[0]);
+  if (a < 0) a += static_cast<std::int64_t>(rank);
+  return a == 1;
+}
+
+inline bool unpadded(const ops::Convolution& c) {
+  if (c.auto_pad == ops::pad_type::valid) return true;
+  if (c.auto_pad != ops::pad_type::explicit_) return false;
+  for (auto p : c.pads_begin)
+    if (p != 0) return false;
+  for (auto p : c.pads_end)
+    if (p != 0) return false;
+  return true;
+}
+
+} // namespace detail
+
+/// Convolution(Multiply(x, s), w) -> Convolution(x, w * s) for s per input channel.
+inline constexpr auto input_scale_into_weights = rule<"InputScaleIntoWeights">(
+    op<ops::Convolution>(op<ops::Multiply, "mul">(any<"x">, constant<"s">).commutative().where(single_use), constant<"w">),
+    [](const auto& m, graph& g) {
+      const node_id conv = m.root(), mul = node<"mul">(m);
+      const auto s = detail::input_channel_values(g, out<"x">(m), out<"s">(m), {mul, 0});
+      const auto wd = detail::static_dims(g, out<"w">(m));
+      if (!s || !wd || (*wd)[1] != static_cast<std::int64_t>(s->size())) return false;
+      shape dims(wd->size(), 1);
+      dims[1] = (*wd)[1];
+      const output_ref scale = detail::typed_constant(g, *s, dims, g.info(out<"w">(m)).type, mul, "input_scale");
+      const output_ref w = detail::fold_binary<ops::Multiply>(g, out<"w">(m), scale, conv, "scaled_weights");
+      if (!g.info(w).value) return false;
+      absorb_names(g, mul, conv);
+      g.set_inputs(conv, {out<"x">(m), w});
+      g.infer(conv);
+      remove_if_unused(g, mul);
+      return true;
+    });
+
+/// Convolution(Subtract(x, m), w) -> Add(Convolution(x, w), -conv(m)) for an unpadded conv and m per input channel
+/// (with padding the border would see -m where the model sees 0, so the Subtract stays). Add(x, m) likewise.
+template <int Sign>
+bool fold_input_shift(const auto& m, graph& g) {
+  const node_id conv = m.root(), shift = node<"shift">(m);
+  if (!detail::unpadded(g.node(conv).op.template get<ops::Convolution>())) return false;
+  const auto c = detail::input_channel_values(g, out<"x">(m), out<"c">(m), {shift, 0});
+  const auto wd = detail::static_dims(g, out<"w">(m));
+  const auto od = detail::static_dims(g, {conv, 0});
+  if (!c || !wd || !od || (*wd)[1] != static_cast<std::int64_t>(c->size())) return false;
+  const auto w = g.info(out<"w">(m)).value->as_f64();
+  const auto outs = static_cast<std::size_t>((*wd)[0]), ins = c->size();
+  const std::size_t window = w.size() / (outs * ins);
+  std::vector<double> bias(outs, 0.0);
+  for (std::size_t o = 0; o < outs; ++o)
+    for (std::size_t i = 0; i < ins; ++i)
+      for (std::size_t k = 0; k < window; ++k) bias[o] += Sign * w[(o * ins + i) * window + k] * (*c)[i];
+  shape dims(od->size(), 1);
+  dims[1] = static_cast<std::int64_t>(outs);
+  const output_ref b = detail::typed_constant(g, bias, dims, g.info({conv, 0}).type, shift, "input_shift");
+  const auto users = g.consumers({conv, 0});
+  const node_id add = g.add(ops::Add{}, {{conv, 0}, b}, g.node(shift).name + "/as_bias");
+  g.node(add).source_names = g.node(shift).source_names;
+  for (const auto& u : users) g.set_input(u.node, u.index, {add, 0});
+  g.port({add, 0}).names = std::move(g.port({conv, 0}).names); // the tensor keeps its name
+  g.port({conv, 0}).names.clear();
+  g.set_input(conv, 0, out<"x">(m));
+  remove_if_unused(g, shift);
+  return true;
+}
+inline constexpr auto input_shift_into_bias = rule<"InputShiftIntoBias">(
+    op<ops::Convolution>(op<ops::Subtract, "shift">(any<"x">, constant<"c">).where(single_use), constant<"w">),
+    [](const auto& m, graph& g) { return fold_input_shift<-1>(m, g); });
+inline constexpr auto input_add_into_bias = rule<"InputAddIntoBias">(
+    op<ops::Convolution>(op<ops::Add, "shift">(any<"x">, constant<"c">).commutative().where(single_use), constant<"w">),
+    [](const auto& m, graph& g) { return fold_input_shift<1>(m, g); });
+
+/// Convolution(Gather(x, perm, axis 1), w) -> Convolution(x, Gather(w, perm^-1, axis 1)): a channel
+/// permutation (--reverse_input_channels) moves into the weights.
+inline constexpr auto channel_permutation_into_weights = rule<"ChannelPermutationIntoWeights">(
+    op<ops::Convolution>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"w">),
+    [](const auto& m, graph& g) {
+      const node_id conv = m.root(), gather = node<"gather">(m);
+      const auto xd = detail::static_dims(g, out<"x">(m));
+      const auto wd = detail::static_dims(g, out<"w">(m));
+      if (!xd || !wd || xd->size() < 3 || !detail::gathers_axis_1(g, gather, xd->size())) return false;
+      if (detail::static_dims(g, {gather, 0}) != xd) return false;
+      const auto inv = detail::inverse_permutation(*g.info(out<"idx">(m)).value, (*xd)[1]);
+      if (!inv || (*wd)[1] != (*xd)[1]) return false;
+      const output_ref idx = add_constant(g, tensor::from_values<std::int64_t>({(*xd)[1]}, *inv), gather, "inverse");
+      const output_ref axis = add_constant(g, tensor::scalar<std::int64_t>(1), gather, "axis");
+      const node_id wg = g.add(ops::Gather{}, {out<"w">(m), idx, axis}, g.node(conv).name + "/permuted_weights");
+      const output_ref w = fold_output(g, {wg, 0});
+      if (!g.info(w).value) return false;
+      absorb_names(g, gather, conv);
+      g.set_inputs(conv, {out<"x">(m), w});
+      g.infer(conv);
+      remove_if_unused(g, gather);
+      return true;
+    });
+
+/// Op(Gather(x, perm, axis 1), c) -> Gather(Op(x, c permuted back), perm, axis 1) for Subtract, Add and Multiply
+/// by a per-channel constant: the permutation moves towards the model input, next to the Convolution it folds into.
+template <class Op>
+bool permutation_through(const auto& m, graph& g) {
+  const node_id root = m.root(), gather = node<"gather">(m);
+  const auto xd = detail::static_dims(g, out<"x">(m));
+  if (!xd || xd->size() < 3 || !detail::gathers_axis_1(g, gather, xd->size())) return false;
+  if (detail::static_dims(g, {gather, 0}) != xd) return false;
+  const auto c = detail::input_channel_values(g, {gather, 0}, out<"c">(m), {root, 0});
+  const auto& idx = *g.info(out<"idx">(m)).value;
+  if (!c || !detail::inverse_permutation(idx, (*xd)[1])) return false;
+  const auto perm = idx.as_f64();
+  std::vector<double> moved(c->size());
+  for (std::size_t j = 0; j < perm.size(); ++j) {
+    auto i = static_cast<std::int64_t>(perm[j]);
+    if (i < 0) i += (*xd)[1];
+    moved[static_cast<std::size_t>(i)] = (*c)[j];
+  }
+  shape dims(xd->size(), 1);
+  dims[1] = (*xd)[1];
+  const output_ref cc = detail::typed_constant(g, moved, dims, g.info(out<"c">(m)).type, root, "permuted");
+  const node_id op_node = g.add(Op{}, {out<"x">(m), cc}, g.node(root).name);
+  g.node(op_node).source_names = g.node(root).source_names;
+  const auto& gn = g.node(gather);
+  const node_id new_gather = g.add(ops::Gather{}, {{op_node, 0}, gn.inputs[1], gn.inputs[2]}, gn.name + "/moved");
+  g.node(new_gather).source_names = gn.source_names;
+  g.replace_uses({root, 0}, {new_gather, 0});
+  return true;
+}
+inline constexpr auto permutation_through_subtract = rule<"PermutationThroughSubtract">(
+    op<ops::Subtract>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"c">),
+    [](const auto& m, graph& g) { return permutation_through<ops::Subtract>(m, g); });
+inline constexpr auto permutation_through_add = rule<"PermutationThroughAdd">(
+    op<ops::Add>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"c">)
+        .commutative(),
+    [](const auto& m, graph& g) { return permutation_through<ops::Add>(m, g); });
+inline constexpr auto permutation_through_multiply = rule<"PermutationThroughMultiply">(
+    op<ops::Multiply>(op<ops::Gather, "gather">(any<"x">, constant<"idx">, constant<>).where(single_use), constant<"c">)
+        .commutative(),
+    [](const auto& m, graph& g) { return permutation_through<ops::Multiply>(m, g); });
+
 /// All linear-op fusions as one pass.
 inline constexpr auto linear_fusion =
     rewrite<"LinearFusion">(batch_norm_decomposition, batch_norm_v1_decomposition, multiply_into_weights,
-                            multiply_through_add, merge_adds, merge_multiplies);
+                            multiply_through_add, merge_adds, merge_multiplies, input_scale_into_weights,
+                            input_shift_into_bias, input_add_into_bias, channel_permutation_into_weights,
+                            permutation_through_subtract, permutation_through_add, permutation_through_multiply);
 
 } // namespace irforge::passes

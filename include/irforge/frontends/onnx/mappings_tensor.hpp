@@ -98,10 +98,12 @@ inline outputs map_flatten(node_context& ctx) {
       if (part && d.is_static()) *part *= d.min();
       else part.reset();
     }
-    if (head && tail) target = {*head, *tail};
-    else if (head) target = {*head, -1};
+    // Prefer forms that stay right when the batch changes (--batch, --input_shape):
+    // [0, -1] keeps axis 0, [-1, tail] lets the leading part follow the data.
+    if (axis == 1) target = {0, -1};
+    else if (axis == 0) target = {1, -1};
     else if (tail) target = {-1, *tail};
-    else if (axis == 1) target = {0, -1};
+    else if (head) target = {*head, -1};
     else ctx.fail("Flatten at axis " + std::to_string(axis) + " of " + xs.to_string() + " needs more static dimensions");
   } else if (axis == 0) {
     target = {1, -1};
