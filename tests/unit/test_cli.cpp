@@ -2,7 +2,10 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "irforge/cli/main.hpp"
 #include "irforge/frontends/onnx/writer.hpp"
@@ -88,6 +91,66 @@ TEST_CASE("cli: a failure is one line naming file and node, and leaves no files"
 
   auto framework = run({"--input_model", (dir / "x.weird").string()});
   CHECK(framework.err.find("--framework") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: --report and --dot say what was done; output is byte-identical run to run") {
+  const auto dir = test::temp_dir("cli_report");
+  const auto model = (test::source_dir() / "examples" / "models" / "small_cnn.onnx").string();
+  auto slurp = [](const fs::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(f), {});
+  };
+  for (const char* run_dir : {"a", "b"}) {
+    auto r = run({"--input_model", model, "--output_dir", (dir / run_dir).string(), "--report",
+                  (dir / run_dir / "report.json").string(), "--dot", (dir / run_dir / "graph.dot").string(),
+                  "--compress_to_fp16", "--silent"});
+    REQUIRE(r.code == 0);
+  }
+  CHECK(slurp(dir / "a" / "small_cnn.xml") == slurp(dir / "b" / "small_cnn.xml"));
+  CHECK(slurp(dir / "a" / "small_cnn.bin") == slurp(dir / "b" / "small_cnn.bin"));
+  CHECK(slurp(dir / "a" / "graph.dot") == slurp(dir / "b" / "graph.dot"));
+  auto a = nlohmann::json::parse(slurp(dir / "a" / "report.json"));
+  auto b = nlohmann::json::parse(slurp(dir / "b" / "report.json"));
+  CHECK(a["status"] == "success");
+  CHECK(a["options"]["compress_to_fp16"] == "True");
+  CHECK(a["source"]["layers"] == 10);
+  CHECK(a["compression"]["tensors"] == 6);
+  CHECK(a["compression"]["bytes_after"].get<int>() * 2 == a["compression"]["bytes_before"].get<int>());
+  // BatchNorm bn1 went into conv1's weights and bias; the report says where.
+  bool bn1_fused = false;
+  for (const auto& f : a["layers"]["fused"])
+    if (f["layer"] == "bn1") bn1_fused = true;
+  CHECK(bn1_fused);
+  bool linear_fusion = false;
+  for (const auto& p : a["passes"])
+    if (p["name"] == "LinearFusion") linear_fusion = p["rules"]["MultiplyIntoWeights"].get<int>() >= 1;
+  CHECK(linear_fusion);
+  // Only the timing differs between two runs.
+  a.erase("timing");
+  b.erase("timing");
+  for (auto* j : {&a, &b}) { // the output paths differ by design
+    (*j)["ir"].erase("xml");
+    (*j)["ir"].erase("bin");
+  }
+  CHECK(a.dump() == b.dump());
+  const std::string dot = slurp(dir / "a" / "graph.dot");
+  CHECK(dot.rfind("digraph \"small_cnn\" {", 0) == 0);
+  CHECK(dot.find("Convolution") != std::string::npos);
+  // A failed conversion still writes the report, with the unsupported ops.
+  onnx::model_builder bad("g");
+  bad.opset("", 13);
+  bad.input("x", element_type::f32, {2});
+  bad.output("y", element_type::f32, {2});
+  bad.node("Frobnicate", {"x"}, {"y"}, "frob");
+  bad.save((dir / "bad.onnx").string());
+  auto r = run({"--input_model", (dir / "bad.onnx").string(), "--output_dir", (dir / "c").string(), "--report",
+                (dir / "bad.json").string()});
+  CHECK(r.code == 1);
+  const auto failed = nlohmann::json::parse(slurp(dir / "bad.json"));
+  CHECK(failed["status"] == "error");
+  CHECK(failed["unsupported_operations"][0]["op"] == "Frobnicate");
+  CHECK(failed["unsupported_operations"][0]["nodes"][0] == "frob");
   fs::remove_all(dir);
 }
 
