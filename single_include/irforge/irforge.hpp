@@ -18450,13 +18450,13 @@ inline cut_summary cut_inputs(graph& g, const std::vector<input_cut>& inputs) {
       break;
     }
     case model_point::kind::node: {
-      const auto& n = g.node(at.node);
-      if (n.op.is<ops::Parameter>()) {
+      if (g.node(at.node).op.is<ops::Parameter>()) {
         existing_parameter(at.node);
         break;
       }
+      const std::string node_name = g.node(at.node).name; // a copy: adding nodes may move the node storage
       std::size_t made = 0;
-      const std::size_t port_count = n.inputs.size();
+      const std::size_t port_count = g.node(at.node).inputs.size();
       for (std::uint32_t k = 0; k < port_count; ++k) {
         const output_ref src = g.node(at.node).inputs[k];
         if (g.info(src).value) continue; // weights and other constants stay
@@ -18465,7 +18465,7 @@ inline cut_summary cut_inputs(graph& g, const std::vector<input_cut>& inputs) {
         if (!cut.value) order.push_back(p);
         ++made;
       }
-      if (made == 0) throw error("--input " + cut.name + ": node '" + n.name + "' has no non-constant input to cut at");
+      if (made == 0) throw error("--input " + cut.name + ": node '" + node_name + "' has no non-constant input to cut at");
       break;
     }
     }
@@ -19849,7 +19849,7 @@ bool permutation_through(const auto& m, graph& g) {
   const output_ref cc = detail::typed_constant(g, moved, dims, g.info(out<"c">(m)).type, root, "permuted");
   const node_id op_node = g.add(Op{}, {out<"x">(m), cc}, g.node(root).name);
   g.node(op_node).source_names = g.node(root).source_names;
-  const auto& gn = g.node(gather);
+  const node_data gn = g.node(gather); // a copy: adding nodes may move the node storage
   const node_id new_gather = g.add(ops::Gather{}, {{op_node, 0}, gn.inputs[1], gn.inputs[2]}, gn.name + "/moved");
   g.node(new_gather).source_names = gn.source_names;
   g.replace_uses({root, 0}, {new_gather, 0});

@@ -135,13 +135,13 @@ inline cut_summary cut_inputs(graph& g, const std::vector<input_cut>& inputs) {
       break;
     }
     case model_point::kind::node: {
-      const auto& n = g.node(at.node);
-      if (n.op.is<ops::Parameter>()) {
+      if (g.node(at.node).op.is<ops::Parameter>()) {
         existing_parameter(at.node);
         break;
       }
+      const std::string node_name = g.node(at.node).name; // a copy: adding nodes may move the node storage
       std::size_t made = 0;
-      const std::size_t port_count = n.inputs.size();
+      const std::size_t port_count = g.node(at.node).inputs.size();
       for (std::uint32_t k = 0; k < port_count; ++k) {
         const output_ref src = g.node(at.node).inputs[k];
         if (g.info(src).value) continue; // weights and other constants stay
@@ -150,7 +150,7 @@ inline cut_summary cut_inputs(graph& g, const std::vector<input_cut>& inputs) {
         if (!cut.value) order.push_back(p);
         ++made;
       }
-      if (made == 0) throw error("--input " + cut.name + ": node '" + n.name + "' has no non-constant input to cut at");
+      if (made == 0) throw error("--input " + cut.name + ": node '" + node_name + "' has no non-constant input to cut at");
       break;
     }
     }

@@ -391,7 +391,7 @@ bool permutation_through(const auto& m, graph& g) {
   const output_ref cc = detail::typed_constant(g, moved, dims, g.info(out<"c">(m)).type, root, "permuted");
   const node_id op_node = g.add(Op{}, {out<"x">(m), cc}, g.node(root).name);
   g.node(op_node).source_names = g.node(root).source_names;
-  const auto& gn = g.node(gather);
+  const node_data gn = g.node(gather); // a copy: adding nodes may move the node storage
   const node_id new_gather = g.add(ops::Gather{}, {{op_node, 0}, gn.inputs[1], gn.inputs[2]}, gn.name + "/moved");
   g.node(new_gather).source_names = gn.source_names;
   g.replace_uses({root, 0}, {new_gather, 0});
