@@ -5,7 +5,7 @@
 // whose Linux x64 native library ships inside the package).
 //
 // Usage: node ort_optimize.js in.onnx optimized.onnx [all|extended|basic]
-// The package is looked up in benchmarks/work/node_modules (where
+// The package is looked up in benchmarks/scratch/node_modules (where
 // run_conversion_benchmark.sh installs it), then the usual way.
 'use strict';
 
@@ -20,13 +20,13 @@ const fs = require('node:fs');
 const path = require('node:path');
 
 function loadOrt() {
-  const searched = [path.join(__dirname, 'work', 'node_modules'), process.cwd()];
+  const searched = [path.join(__dirname, 'scratch', 'node_modules'), process.cwd()];
   let resolved;
   try {
     resolved = require.resolve('onnxruntime-node', { paths: searched });
   } catch (e) {
     console.error('[ ERROR ]  onnxruntime-node is not installed (looked in ' + searched.join(', ') + '). ' +
-                  'Install it with: (cd benchmarks/work && npm install --ignore-scripts onnxruntime-node); ' +
+                  'Install it with: (cd benchmarks/scratch && npm install --ignore-scripts onnxruntime-node); ' +
                   'if that fails, the npm registry is unreachable from this machine.');
     process.exit(3);
   }

@@ -15,7 +15,7 @@
 # Environment: ORT_VERSION (onnxruntime-node version, default pinned below).
 #
 # Installs what it needs (Debian packages through apt, onnxruntime-node from
-# npm into benchmarks/work, which git ignores), builds make_resnet50 and the
+# npm into benchmarks/scratch, which git ignores), builds make_resnet50 and the
 # irforge CLI in build-bench/, and writes benchmarks/results/conversion.md.
 # Only apt needs root (sudo is used when not root).
 set -euo pipefail
@@ -39,7 +39,7 @@ case "$which" in resnet50|chain) ;; *) echo "[ ERROR ]  --model must be resnet50
 
 bench_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$bench_dir/.." && pwd)"
-work="$bench_dir/work"
+work="$bench_dir/scratch"
 build="$root/build-bench"
 ort_version="${ORT_VERSION:-1.30.0}"
 export ORT_DISABLE_TELEMETRY=1 # see ort_optimize.js

@@ -16,7 +16,7 @@ if [ "${1:-}" = "-n" ]; then reps="$2"; shift 2; fi
 cxx="${1:-g++}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-work="$root/benchmarks/work/compile"
+work="$root/benchmarks/scratch/compile"
 mkdir -p "$work" "$root/benchmarks/results"
 
 ops=(Add Multiply Subtract Divide Maximum Minimum Power SquaredDifference)
