@@ -218,10 +218,25 @@ private:
   }
 };
 
-/// pipeline(items...): passes, rules and pipelines, in order.
-template <class... Items> constexpr auto pipeline(Items... items) {
-  auto all = std::tuple_cat(detail::as_passes(items)...);
-  return std::apply([](auto... p) { return pipeline_t<decltype(p)...>{{p...}}; }, all);
+namespace detail {
+/// pipeline + tuple of passes. (Not std::tuple_cat: with tuples of rules nested
+/// this deep, g++ 12 spends minutes in libstdc++'s tuple_cat machinery.)
+template <class... Ps, class... Qs>
+constexpr pipeline_t<Ps..., Qs...> append_passes(const pipeline_t<Ps...>& head, const std::tuple<Qs...>& tail) {
+  return std::apply(
+      [&](const Ps&... p) {
+        return std::apply([&](const Qs&... q) { return pipeline_t<Ps..., Qs...>{{p..., q...}}; }, tail);
+      },
+      head.passes);
 }
+template <class Head> constexpr Head append_items(const Head& head) { return head; }
+template <class Head, class Item, class... Rest>
+constexpr auto append_items(const Head& head, const Item& item, const Rest&... rest) {
+  return append_items(append_passes(head, as_passes(item)), rest...);
+}
+} // namespace detail
+
+/// pipeline(items...): passes, rules and pipelines, in order.
+template <class... Items> constexpr auto pipeline(Items... items) { return detail::append_items(pipeline_t<>{}, items...); }
 
 } // namespace irforge
