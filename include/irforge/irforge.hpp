@@ -2,6 +2,7 @@
 // single-header amalgamation in single_include/).
 //
 //   irforge::graph g = irforge::onnx::load("model.onnx");
+//   irforge::graph c = irforge::caffe::load("net.caffemodel");   // net.prototxt beside it
 //   irforge::ir::save(g, "out/model");   // out/model.xml + out/model.bin
 #pragma once
 
@@ -22,6 +23,7 @@
 
 #include "irforge/passes/dead_code_elimination.hpp"
 
+#include "irforge/frontends/caffe.hpp"
 #include "irforge/frontends/onnx/load.hpp"
 #include "irforge/frontends/onnx/writer.hpp"
 #include "irforge/frontends/unsupported_ops.hpp"

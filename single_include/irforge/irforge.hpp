@@ -6,6 +6,7 @@
 // single-header amalgamation in single_include/).
 //
 //   irforge::graph g = irforge::onnx::load("model.onnx");
+//   irforge::graph c = irforge::caffe::load("net.caffemodel");   // net.prototxt beside it
 //   irforge::ir::save(g, "out/model");   // out/model.xml + out/model.bin
 
 // ---- begin irforge/version.hpp ----
@@ -3791,6 +3792,96 @@ struct SpaceToDepth {
 
 } // namespace irforge::ops
 // ---- end irforge/ops/depth_to_space.hpp ----
+// ---- begin irforge/ops/detection_output.hpp ----
+// irforge — DetectionOutput-8: SSD box decoding and per-class NMS.
+//
+// Inputs: box logits [N, priors * loc_classes * 4], class predictions
+// [N, priors * classes], proposals [1 or N, 1 or 2, priors * (4 if normalized
+// else 5)], and optionally the two extra inputs of RefineDet. The output is
+// [1, 1, M, 7] rows (image, label, confidence, x_min, y_min, x_max, y_max),
+// with M = N * keep_top_k[0] if that is positive, else N * top_k * classes if
+// top_k is, else N * classes * priors. Opset 8 infers the class count from
+// the shapes (opset 1 had a num_classes attribute).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace irforge::ops {
+
+struct DetectionOutput {
+  static constexpr std::string_view type_name = "DetectionOutput";
+  static constexpr std::string_view version = "opset8";
+  static constexpr arity inputs{3, 5};
+  BOOST_HANA_DEFINE_STRUCT(DetectionOutput, (std::int64_t, background_label_id), (std::int64_t, top_k),
+                           (bool, variance_encoded_in_target), (std::vector<std::int64_t>, keep_top_k),
+                           (std::string, code_type), (bool, share_location), (float, nms_threshold),
+                           (float, confidence_threshold), (bool, clip_after_nms), (bool, clip_before_nms),
+                           (bool, decrease_label_id), (bool, normalized), (std::int64_t, input_height),
+                           (std::int64_t, input_width), (float, objectness_score));
+  DetectionOutput()
+      : background_label_id(0), top_k(-1), variance_encoded_in_target(false), keep_top_k{-1},
+        code_type("caffe.PriorBoxParameter.CORNER"), share_location(true), nms_threshold(0),
+        confidence_threshold(0), clip_after_nms(false), clip_before_nms(false), decrease_label_id(false),
+        normalized(false), input_height(1), input_width(1), objectness_score(0) {}
+
+  void infer(infer_context& ctx) const {
+    using namespace detail::checks;
+    ctx.require(code_type == "caffe.PriorBoxParameter.CORNER" || code_type == "caffe.PriorBoxParameter.CENTER_SIZE",
+                "code_type must be caffe.PriorBoxParameter.CORNER or caffe.PriorBoxParameter.CENTER_SIZE, got '" +
+                    code_type + "'");
+    ctx.require(!keep_top_k.empty(), "keep_top_k needs a value");
+    ctx.require(ctx.input_count() == 3 || ctx.input_count() == 5, "takes 3 or 5 inputs");
+    const element_type t = merge_types(ctx, 0, "box_logits", 1, "class_preds");
+    for (std::size_t i = 0; i < ctx.input_count(); ++i) require_type(ctx, i, type_class::floating);
+    const partial_shape& box = ctx.input_shape(0);
+    const partial_shape& cls = ctx.input_shape(1);
+    const partial_shape& prop = ctx.input_shape(2);
+    if (box.rank_is_static()) ctx.require(box.rank() == 2, "box_logits must be 2-D, got " + box.to_string());
+    if (cls.rank_is_static()) ctx.require(cls.rank() == 2, "class_preds must be 2-D, got " + cls.to_string());
+    if (prop.rank_is_static()) ctx.require(prop.rank() == 3, "proposals must be 3-D, got " + prop.to_string());
+
+    const std::int64_t box_size = normalized ? 4 : 5;
+    std::optional<std::int64_t> priors, classes, batch;
+    if (prop.rank_is_static() && prop[2].is_static()) {
+      ctx.require(prop[2].min() % box_size == 0, "proposals dimension 2 (" + std::to_string(prop[2].min()) +
+                                                      ") is not a multiple of " + std::to_string(box_size));
+      priors = prop[2].min() / box_size;
+      if (prop[1].is_static())
+        ctx.require(prop[1].min() == (variance_encoded_in_target ? 1 : 2),
+                    "proposals dimension 1 must be " + std::string(variance_encoded_in_target ? "1" : "2") +
+                        " (variance_encoded_in_target is " + (variance_encoded_in_target ? "true" : "false") + ")");
+    }
+    if (box.rank_is_static() && box[0].is_static()) batch = box[0].min();
+    if (cls.rank_is_static() && cls[0].is_static()) batch = cls[0].min();
+    if (priors && *priors > 0 && cls.rank_is_static() && cls[1].is_static()) {
+      ctx.require(cls[1].min() % *priors == 0, "class_preds dimension 1 (" + std::to_string(cls[1].min()) +
+                                                   ") is not a multiple of the " + std::to_string(*priors) + " priors");
+      classes = cls[1].min() / *priors;
+      if (box.rank_is_static() && box[1].is_static()) {
+        const std::int64_t loc_classes = share_location ? 1 : *classes;
+        ctx.require(box[1].min() == *priors * loc_classes * 4,
+                    "box_logits dimension 1 must be priors * loc_classes * 4 = " +
+                        std::to_string(*priors * loc_classes * 4) + ", got " + std::to_string(box[1].min()));
+      }
+    }
+    dimension rows;
+    if (batch) {
+      using spatial::checked_multiply;
+      if (keep_top_k[0] > 0) rows = checked_multiply(*batch, keep_top_k[0], ctx);
+      else if (top_k > 0 && classes) rows = checked_multiply(checked_multiply(*batch, top_k, ctx), *classes, ctx);
+      else if (top_k <= 0 && classes && priors)
+        rows = checked_multiply(checked_multiply(*batch, *classes, ctx), *priors, ctx);
+    }
+    ctx.set_output(0, t, partial_shape{1, 1, rows, 7});
+  }
+};
+
+} // namespace irforge::ops
+// ---- end irforge/ops/detection_output.hpp ----
 // ---- begin irforge/ops/gather.hpp ----
 // irforge — gathering ops: Gather (opset8; older opset7 and opset1 in ops::v7
 // and ops::v1), GatherElements-6 and GatherND-8.
@@ -5017,6 +5108,95 @@ struct AvgPool {
 
 } // namespace irforge::ops
 // ---- end irforge/ops/pooling.hpp ----
+// ---- begin irforge/ops/prior_box.hpp ----
+// irforge — PriorBox-8: the SSD anchor boxes of a feature map.
+//
+// Inputs are the feature map's spatial size [H, W] and the image's [H, W]
+// (integers, usually sliced out of ShapeOf). The output is f32
+// [2, 4 * H * W * priors]: the boxes, then their variances. The number of
+// priors per position follows OpenVINO: distinct aspect ratios (1 always,
+// 1/r too with `flip`) times the min sizes plus the max sizes
+// (`scale_all_sizes`), or fixed sizes, plus the `density` extras.
+
+#include <cmath>
+#include <cstdint>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace irforge::ops {
+
+struct PriorBox {
+  static constexpr std::string_view type_name = "PriorBox";
+  static constexpr std::string_view version = "opset8";
+  static constexpr arity inputs{2};
+  BOOST_HANA_DEFINE_STRUCT(PriorBox, (std::vector<float>, min_size), (std::vector<float>, max_size),
+                           (std::vector<float>, aspect_ratio), (std::vector<float>, density),
+                           (std::vector<float>, fixed_ratio), (std::vector<float>, fixed_size), (bool, clip),
+                           (bool, flip), (float, step), (float, offset), (std::vector<float>, variance),
+                           (bool, scale_all_sizes), (bool, min_max_aspect_ratios_order));
+  PriorBox() : clip(false), flip(false), step(0), offset(0), scale_all_sizes(true), min_max_aspect_ratios_order(true) {}
+
+  /// The distinct aspect ratios (rounded to 1e-6, as OpenVINO counts them), 1 included.
+  [[nodiscard]] static std::vector<float> normalized_aspect_ratios(const std::vector<float>& ratios, bool flip) {
+    std::set<float> unique{1.0f};
+    for (float r : ratios) {
+      if (!(r > 0.0f) || !std::isfinite(r)) continue; // invalid (infer rejects it); NaN would break the set's order
+      unique.insert(static_cast<float>(std::round(r * 1e6) / 1e6));
+      if (flip) unique.insert(static_cast<float>(std::round(1.0 / r * 1e6) / 1e6));
+    }
+    return {unique.begin(), unique.end()};
+  }
+
+  /// Densities above this are refused (they would make absurd box counts).
+  static constexpr float max_density = 1024.0f;
+
+  /// Boxes per feature-map position.
+  [[nodiscard]] std::int64_t number_of_priors() const {
+    const auto ratios = static_cast<std::int64_t>(normalized_aspect_ratios(aspect_ratio, flip).size());
+    std::int64_t n = scale_all_sizes ? ratios * static_cast<std::int64_t>(min_size.size()) +
+                                           static_cast<std::int64_t>(max_size.size())
+                                     : ratios + static_cast<std::int64_t>(min_size.size()) - 1;
+    if (!fixed_size.empty()) n = ratios * static_cast<std::int64_t>(fixed_size.size());
+    for (float d : density) {
+      if (!(d >= 0.0f && d <= max_density)) continue; // invalid (infer rejects it)
+      const auto r = static_cast<std::int64_t>(d);
+      n += (fixed_ratio.empty() ? ratios : static_cast<std::int64_t>(fixed_ratio.size())) * (r * r - 1);
+    }
+    return n;
+  }
+
+  void infer(infer_context& ctx) const {
+    using namespace spatial;
+    require_integral_input(ctx, 0, "output_size");
+    require_integral_input(ctx, 1, "image_size");
+    require_rank(ctx, 0, 1, "output_size");
+    require_rank(ctx, 1, 1, "image_size");
+    ctx.require(!min_size.empty() || !fixed_size.empty(), "min_size (or fixed_size) must have at least one value");
+    for (float v : variance) ctx.require(v > 0.0f && std::isfinite(v), "variance values must be positive");
+    for (float r : aspect_ratio) ctx.require(r > 0.0f && std::isfinite(r), "aspect ratios must be positive");
+    for (float d : density)
+      ctx.require(d >= 0.0f && d <= max_density, "density values must be in [0, " + std::to_string(max_density) + "]");
+    for (const auto* sizes : {&min_size, &max_size, &fixed_size, &fixed_ratio})
+      for (float v : *sizes) ctx.require(v > 0.0f && std::isfinite(v), "box sizes and ratios must be positive");
+    ctx.require(variance.size() <= 1 || variance.size() == 4, "variance must have 0, 1 or 4 values");
+    const auto size = input_ints(ctx, 0);
+    if (!size) {
+      ctx.set_output(0, element_type::f32, partial_shape{2, dimension::dynamic()});
+      return;
+    }
+    ctx.require(size->size() == 2, "output_size must hold 2 values [H, W], got " + std::to_string(size->size()));
+    for (auto d : *size) ctx.require(d >= 0, "output_size values must not be negative");
+    std::int64_t n = checked_multiply((*size)[0], (*size)[1], ctx);
+    n = checked_multiply(n, number_of_priors(), ctx);
+    ctx.set_output(0, element_type::f32, partial_shape{2, checked_multiply(n, 4, ctx)});
+  }
+};
+
+} // namespace irforge::ops
+// ---- end irforge/ops/prior_box.hpp ----
 // ---- begin irforge/ops/range.hpp ----
 // irforge — Range-4: the sequence start, start + step, ... up to (not including)
 // stop, of element type output_type.
@@ -5228,6 +5408,58 @@ struct Result {
 
 } // namespace irforge::ops
 // ---- end irforge/ops/result.hpp ----
+// ---- begin irforge/ops/roi_pooling.hpp ----
+// irforge — ROIPooling-2: max (or bilinear) pooling of regions of interest
+// (Fast R-CNN) to a fixed pooled_h x pooled_w grid.
+//
+// Inputs: feature maps [N, C, H, W] and boxes [R, 5] (batch index, x1, y1,
+// x2, y2 in image coordinates, scaled by `spatial_scale`). The output is
+// [R, C, pooled_h, pooled_w]. `output_size` repeats [pooled_h, pooled_w], as
+// OpenVINO writes both.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace irforge::ops {
+
+struct ROIPooling {
+  static constexpr std::string_view type_name = "ROIPooling";
+  static constexpr std::string_view version = "opset2";
+  static constexpr arity inputs{2};
+  BOOST_HANA_DEFINE_STRUCT(ROIPooling, (std::vector<std::int64_t>, output_size), (std::int64_t, pooled_h),
+                           (std::int64_t, pooled_w), (float, spatial_scale), (std::string, method));
+  ROIPooling() : pooled_h(0), pooled_w(0), spatial_scale(0), method("max") {}
+  ROIPooling(std::int64_t h, std::int64_t w, float scale, std::string m = "max")
+      : output_size{h, w}, pooled_h(h), pooled_w(w), spatial_scale(scale), method(std::move(m)) {}
+
+  void infer(infer_context& ctx) const {
+    using namespace detail::checks;
+    ctx.require(pooled_h > 0 && pooled_w > 0, "pooled_h and pooled_w must be positive");
+    ctx.require(output_size.empty() || output_size == std::vector<std::int64_t>{pooled_h, pooled_w},
+                "output_size must equal [pooled_h, pooled_w]");
+    ctx.require(spatial_scale > 0, "spatial_scale must be positive");
+    ctx.require(method == "max" || method == "bilinear", "method must be 'max' or 'bilinear', got '" + method + "'");
+    const element_type t = merge_types(ctx, 0, "feature maps", 1, "boxes");
+    require_type(ctx, 0, type_class::floating, "feature maps");
+    require_type(ctx, 1, type_class::floating, "boxes");
+    const partial_shape& data = ctx.input_shape(0);
+    const partial_shape& boxes = ctx.input_shape(1);
+    if (data.rank_is_static()) ctx.require(data.rank() == 4, "feature maps must be 4-D, got " + data.to_string());
+    if (boxes.rank_is_static()) {
+      ctx.require(boxes.rank() == 2, "boxes must be 2-D, got " + boxes.to_string());
+      ctx.require(boxes[1].compatible(dimension(5)), "boxes must be [R, 5], got " + boxes.to_string());
+    }
+    ctx.set_output(0, t,
+                   partial_shape{boxes.rank_is_static() ? boxes[0] : dimension(), data.rank_is_static() ? data[1] : dimension(),
+                                 pooled_h, pooled_w});
+  }
+};
+
+} // namespace irforge::ops
+// ---- end irforge/ops/roi_pooling.hpp ----
 // ---- begin irforge/ops/scatter.hpp ----
 // irforge — scatter ops (opset3): ScatterUpdate, ScatterElementsUpdate and
 // ScatterNDUpdate. Each writes `updates` into a copy of `data` at `indices`;
@@ -6416,7 +6648,9 @@ using standard = op_set<
     Gather, v7::Gather, v1::Gather, GatherElements, GatherND, Broadcast, v1::Broadcast, Tile, Pad, v1::Pad,
     Interpolate, v4::Interpolate, DepthToSpace, SpaceToDepth, ScatterUpdate, ScatterElementsUpdate, ScatterNDUpdate,
     // indices and sequences
-    TopK, v3::TopK, v1::TopK, Range, CumSum, OneHot, NonZero>;
+    TopK, v3::TopK, v1::TopK, Range, CumSum, OneHot, NonZero,
+    // object detection (Caffe's SSD and Fast R-CNN layers)
+    PriorBox, DetectionOutput, ROIPooling>;
 
 } // namespace irforge::ops
 // ---- end irforge/ops/standard.hpp ----
@@ -6449,6 +6683,7 @@ using standard = op_set<
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -7069,6 +7304,9 @@ namespace passes {
 struct run_options {
   /// Names of passes or rules to skip (e.g. from --disable_fusing or a list on the command line).
   std::vector<std::string> disabled;
+  /// Called after each rewrite that changed the graph, with the pass, the rule
+  /// and the name the matched root node had (--log_level DEBUG prints these).
+  std::function<void(std::string_view pass, std::string_view rule, std::string_view node)> on_rule_fired;
   [[nodiscard]] bool is_disabled(std::string_view name) const {
     for (const auto& d : disabled)
       if (d == name) return true;
@@ -7132,7 +7370,7 @@ template <fixed_string Name, Rule... Rules> struct rewrite_pass {
       bool done = false;
       std::apply(
           [&](const auto&... r) {
-            (try_rule(r, index++, key, id, g, fired, enabled, done, push), ...);
+            (try_rule(r, index++, key, id, g, fired, enabled, done, push, options), ...);
           },
           rules);
     }
@@ -7146,7 +7384,7 @@ private:
   template <class R, class Push>
   static void try_rule(const R& r, std::size_t index, const void* key, node_id id, graph& g,
                        std::array<std::size_t, sizeof...(Rules)>& fired, const std::array<bool, sizeof...(Rules)>& enabled,
-                       bool& done, Push& push) {
+                       bool& done, Push& push, const passes::run_options& options) {
     using root = typename R::root_op;
     if (done || !enabled[index] || key != irforge::detail::type_key<root>()) return;
     auto m = pattern::match_at(r.pattern, g, id);
@@ -7157,8 +7395,11 @@ private:
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
       for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
     const std::size_t bound = g.id_bound();
+    std::string root_name;
+    if (options.on_rule_fired) root_name = g.node(id).name; // the rewrite may remove the root
     if (!r.rewrite(*m, g)) return;
     ++fired[index];
+    if (options.on_rule_fired) options.on_rule_fired(name, r.name, root_name);
     done = true;
     // New nodes, their consumers, and the old neighbourhood get another look;
     // nodes the rewrite left unused are removed right away.
@@ -7252,11 +7493,26 @@ private:
   }
 };
 
-/// pipeline(items...): passes, rules and pipelines, in order.
-template <class... Items> constexpr auto pipeline(Items... items) {
-  auto all = std::tuple_cat(detail::as_passes(items)...);
-  return std::apply([](auto... p) { return pipeline_t<decltype(p)...>{{p...}}; }, all);
+namespace detail {
+/// pipeline + tuple of passes. (Not std::tuple_cat: with tuples of rules nested
+/// this deep, g++ 12 spends minutes in libstdc++'s tuple_cat machinery.)
+template <class... Ps, class... Qs>
+constexpr pipeline_t<Ps..., Qs...> append_passes(const pipeline_t<Ps...>& head, const std::tuple<Qs...>& tail) {
+  return std::apply(
+      [&](const Ps&... p) {
+        return std::apply([&](const Qs&... q) { return pipeline_t<Ps..., Qs...>{{p..., q...}}; }, tail);
+      },
+      head.passes);
 }
+template <class Head> constexpr Head append_items(const Head& head) { return head; }
+template <class Head, class Item, class... Rest>
+constexpr auto append_items(const Head& head, const Item& item, const Rest&... rest) {
+  return append_items(append_passes(head, as_passes(item)), rest...);
+}
+} // namespace detail
+
+/// pipeline(items...): passes, rules and pipelines, in order.
+template <class... Items> constexpr auto pipeline(Items... items) { return detail::append_items(pipeline_t<>{}, items...); }
 
 } // namespace irforge
 // ---- end irforge/passes/pipeline.hpp ----
@@ -7294,372 +7550,35 @@ inline constexpr auto dead_code_elimination =
 } // namespace irforge::passes
 // ---- end irforge/passes/dead_code_elimination.hpp ----
 
-// ---- begin irforge/frontends/onnx/load.hpp ----
-// irforge — `irforge::onnx::load(path)`: an ONNX file to an irforge::graph.
+// ---- begin irforge/frontends/caffe.hpp ----
+// irforge — the Caffe frontend in one header: .prototxt (text format) and
+// .caffemodel (binary) readers, the net description, the layer mapping
+// table and `irforge::caffe::load`.
 
-#include <string>
-
-// ---- begin irforge/frontends/onnx/converter.hpp ----
-// irforge — ONNX to irforge::graph: walks the model's nodes in dependency
-// order and hands each to its mapping (see mappings.hpp).
+// ---- begin irforge/frontends/caffe/caffemodel.hpp ----
+// irforge — the binary .caffemodel (a NetParameter in the protobuf wire
+// format): layer names, types, bottoms, tops and weight blobs.
 //
-// Before anything is built, every node's op is looked up, and all unsupported
-// ones are reported together with their node names. Graph inputs become
-// Parameters, initializers become Consts (views into the mapped file, created
-// on first use), graph outputs become Results. Every IR node records the ONNX
-// node it came from (rt_info fused_names); every tensor keeps its ONNX name.
+// Only what a conversion needs is decoded; the layers' parameter messages are
+// skipped (the .prototxt is the authority on topology and parameters, as in
+// Caffe and Model Optimizer). Both layer lists are read: V2 `layer` (field
+// 100) and V1 `layers` (field 2, enum types, with an optional nested V0
+// `layer`). A blob's values come from `data` (float) or `double_data`; its
+// shape from BlobShape, or the legacy num/channels/height/width, or else is
+// 1-D. A blob stored as one packed run (what Caffe writes) stays a view into
+// the mapped file; anything else is gathered into an owned buffer. Field
+// numbers are those of BVLC caffe.proto.
 
-#include <cstdint>
-#include <functional>
-#include <map>
-#include <optional>
-#include <queue>
-#include <string>
-#include <string_view>
-#include <unordered_map>
-#include <unordered_set>
-#include <vector>
-
-// ---- begin irforge/frontends/onnx/model.hpp ----
-// irforge — the parsed ONNX model: zero-copy views of a ModelProto, and its parser.
-//
-// load_model maps the file and reads it in a single pass with the protobuf
-// wire reader. Names, strings and tensor bytes are views into the mapping
-// (std::string_view / std::span): a 100 MB model is parsed without copying a
-// weight. Every view stays valid while the model, or any tensor_proto taken
-// from it, is alive: each holds a shared_ptr to the source that owns the bytes.
-// External data (TensorProto.data_location == EXTERNAL, the way models over
-// 2 GB are stored) is resolved while parsing: each external file is mapped
-// once and every tensor's [offset, offset + length) is checked against it.
-// Values are converted to irforge tensors by to_tensor (tensor_data.hpp).
-
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <limits>
-#include <map>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-// ---- begin irforge/frontends/onnx/schema.hpp ----
-// irforge — the ONNX schema: field numbers and enums of onnx.proto, and the
-// mapping between ONNX data types and irforge element types.
-//
-// The parser and the writer use these instead of generated protobuf code.
-// Numbers are those of onnx/onnx.in.proto (IR version 11); some fields irforge
-// does not read (doc strings, training info) are listed too, so that skipping
-// them is a visible decision.
-
-#include <cstddef>
-#include <cstdint>
-#include <iterator>
-#include <string>
-#include <optional>
-#include <string_view>
-
-
-namespace irforge::onnx {
-
-/// TensorProto.DataType. Values outside the list can occur in files and are
-/// kept as they are (the enum has a fixed underlying type).
-enum class data_type : std::int32_t {
-  undefined = 0,
-  float32 = 1, // FLOAT
-  uint8 = 2,
-  int8 = 3,
-  uint16 = 4,
-  int16 = 5,
-  int32 = 6,
-  int64 = 7,
-  string = 8,
-  boolean = 9, // BOOL
-  float16 = 10,
-  float64 = 11, // DOUBLE
-  uint32 = 12,
-  uint64 = 13,
-  complex64 = 14,
-  complex128 = 15,
-  bfloat16 = 16,
-  float8e4m3fn = 17,
-  float8e4m3fnuz = 18,
-  float8e5m2 = 19,
-  float8e5m2fnuz = 20,
-  uint4 = 21,
-  int4 = 22,
-  float4e2m1 = 23,
-  float8e8m0 = 24,
-  uint2 = 25,
-  int2 = 26,
-};
-
-/// The ONNX spelling ("FLOAT", "INT64", ...); "UNKNOWN(n)" for values outside the enum.
-inline std::string to_string(data_type t) {
-  constexpr std::string_view names[] = {
-      "UNDEFINED",  "FLOAT",        "UINT8",          "INT8",       "UINT16",         "INT16",     "INT32",
-      "INT64",      "STRING",       "BOOL",           "FLOAT16",    "DOUBLE",         "UINT32",    "UINT64",
-      "COMPLEX64",  "COMPLEX128",   "BFLOAT16",       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
-      "FLOAT8E5M2FNUZ", "UINT4",    "INT4",           "FLOAT4E2M1", "FLOAT8E8M0",     "UINT2",     "INT2"};
-  const auto v = static_cast<std::int32_t>(t);
-  if (v >= 0 && static_cast<std::size_t>(v) < std::size(names)) return std::string(names[v]);
-  return "UNKNOWN(" + std::to_string(v) + ")";
-}
-
-/// AttributeProto.AttributeType.
-enum class attribute_type : std::int32_t {
-  undefined = 0,
-  float_ = 1,
-  int_ = 2,
-  string = 3,
-  tensor = 4,
-  graph = 5,
-  floats = 6,
-  ints = 7,
-  strings = 8,
-  tensors = 9,
-  graphs = 10,
-  sparse_tensor = 11,
-  sparse_tensors = 12,
-  type_proto = 13,
-  type_protos = 14,
-};
-
-inline std::string to_string(attribute_type t) {
-  constexpr std::string_view names[] = {"UNDEFINED", "FLOAT",   "INT",           "STRING",         "TENSOR",
-                                        "GRAPH",     "FLOATS",  "INTS",          "STRINGS",        "TENSORS",
-                                        "GRAPHS",    "SPARSE_TENSOR", "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
-  const auto v = static_cast<std::int32_t>(t);
-  if (v >= 0 && static_cast<std::size_t>(v) < std::size(names)) return std::string(names[v]);
-  return "UNKNOWN(" + std::to_string(v) + ")";
-}
-
-/// TensorProto.DataLocation.
-enum class data_location : std::int32_t {
-  default_ = 0, ///< raw_data or the typed fields
-  external = 1, ///< external_data: location / offset / length
-};
-
-/// The irforge element type of an ONNX data type; nullopt for the types
-/// irforge cannot hold (UNDEFINED, STRING, COMPLEX*, FLOAT8*, FLOAT4, INT2/UINT2).
-constexpr std::optional<element_type> to_element_type(data_type t) {
-  switch (t) {
-  case data_type::float32: return element_type::f32;
-  case data_type::uint8: return element_type::u8;
-  case data_type::int8: return element_type::i8;
-  case data_type::uint16: return element_type::u16;
-  case data_type::int16: return element_type::i16;
-  case data_type::int32: return element_type::i32;
-  case data_type::int64: return element_type::i64;
-  case data_type::boolean: return element_type::boolean;
-  case data_type::float16: return element_type::f16;
-  case data_type::float64: return element_type::f64;
-  case data_type::uint32: return element_type::u32;
-  case data_type::uint64: return element_type::u64;
-  case data_type::bfloat16: return element_type::bf16;
-  case data_type::uint4: return element_type::u4;
-  case data_type::int4: return element_type::i4;
-  default: return std::nullopt;
-  }
-}
-
-/// Like to_element_type, but an unsupported type is an error naming `what`.
-inline element_type element_type_from(data_type t, const std::string& what, const error_location& where = {}) {
-  if (auto e = to_element_type(t)) return *e;
-  if (t == data_type::undefined) throw error(what + " has no data type (UNDEFINED)", where);
-  throw error(what + " has data type " + to_string(t) + ", which irforge does not support", where);
-}
-
-/// The ONNX data type of an irforge element type (u1 and dynamic have none).
-inline data_type to_data_type(element_type t) {
-  switch (t) {
-  case element_type::f32: return data_type::float32;
-  case element_type::u8: return data_type::uint8;
-  case element_type::i8: return data_type::int8;
-  case element_type::u16: return data_type::uint16;
-  case element_type::i16: return data_type::int16;
-  case element_type::i32: return data_type::int32;
-  case element_type::i64: return data_type::int64;
-  case element_type::boolean: return data_type::boolean;
-  case element_type::f16: return data_type::float16;
-  case element_type::f64: return data_type::float64;
-  case element_type::u32: return data_type::uint32;
-  case element_type::u64: return data_type::uint64;
-  case element_type::bf16: return data_type::bfloat16;
-  case element_type::u4: return data_type::uint4;
-  case element_type::i4: return data_type::int4;
-  default: throw error("element type " + std::string(to_string(t)) + " has no ONNX data type");
-  }
-}
-
-/// Field numbers, one namespace per message.
-namespace fields {
-
-namespace model_proto {
-inline constexpr std::uint32_t ir_version = 1;
-inline constexpr std::uint32_t producer_name = 2;
-inline constexpr std::uint32_t producer_version = 3;
-inline constexpr std::uint32_t domain = 4;
-inline constexpr std::uint32_t model_version = 5;
-inline constexpr std::uint32_t doc_string = 6;
-inline constexpr std::uint32_t graph = 7;
-inline constexpr std::uint32_t opset_import = 8;
-inline constexpr std::uint32_t metadata_props = 14;
-inline constexpr std::uint32_t training_info = 20;
-inline constexpr std::uint32_t functions = 25;
-inline constexpr std::uint32_t configuration = 26;
-} // namespace model_proto
-
-namespace operator_set_id_proto {
-inline constexpr std::uint32_t domain = 1;
-inline constexpr std::uint32_t version = 2;
-} // namespace operator_set_id_proto
-
-namespace string_string_entry_proto {
-inline constexpr std::uint32_t key = 1;
-inline constexpr std::uint32_t value = 2;
-} // namespace string_string_entry_proto
-
-namespace graph_proto {
-inline constexpr std::uint32_t node = 1;
-inline constexpr std::uint32_t name = 2;
-inline constexpr std::uint32_t initializer = 5;
-inline constexpr std::uint32_t doc_string = 10;
-inline constexpr std::uint32_t input = 11;
-inline constexpr std::uint32_t output = 12;
-inline constexpr std::uint32_t value_info = 13;
-inline constexpr std::uint32_t quantization_annotation = 14;
-inline constexpr std::uint32_t sparse_initializer = 15;
-inline constexpr std::uint32_t metadata_props = 16;
-} // namespace graph_proto
-
-namespace node_proto {
-inline constexpr std::uint32_t input = 1;
-inline constexpr std::uint32_t output = 2;
-inline constexpr std::uint32_t name = 3;
-inline constexpr std::uint32_t op_type = 4;
-inline constexpr std::uint32_t attribute = 5;
-inline constexpr std::uint32_t doc_string = 6;
-inline constexpr std::uint32_t domain = 7;
-inline constexpr std::uint32_t overload = 8;
-inline constexpr std::uint32_t metadata_props = 9;
-inline constexpr std::uint32_t device_configurations = 10;
-} // namespace node_proto
-
-namespace attribute_proto {
-inline constexpr std::uint32_t name = 1;
-inline constexpr std::uint32_t f = 2;
-inline constexpr std::uint32_t i = 3;
-inline constexpr std::uint32_t s = 4;
-inline constexpr std::uint32_t t = 5;
-inline constexpr std::uint32_t g = 6;
-inline constexpr std::uint32_t floats = 7;
-inline constexpr std::uint32_t ints = 8;
-inline constexpr std::uint32_t strings = 9;
-inline constexpr std::uint32_t tensors = 10;
-inline constexpr std::uint32_t graphs = 11;
-inline constexpr std::uint32_t doc_string = 13;
-inline constexpr std::uint32_t tp = 14;
-inline constexpr std::uint32_t type_protos = 15;
-inline constexpr std::uint32_t type = 20;
-inline constexpr std::uint32_t ref_attr_name = 21;
-inline constexpr std::uint32_t sparse_tensor = 22;
-inline constexpr std::uint32_t sparse_tensors = 23;
-} // namespace attribute_proto
-
-namespace value_info_proto {
-inline constexpr std::uint32_t name = 1;
-inline constexpr std::uint32_t type = 2;
-inline constexpr std::uint32_t doc_string = 3;
-inline constexpr std::uint32_t metadata_props = 4;
-} // namespace value_info_proto
-
-namespace type_proto {
-inline constexpr std::uint32_t tensor_type = 1;
-inline constexpr std::uint32_t sequence_type = 4;
-inline constexpr std::uint32_t map_type = 5;
-inline constexpr std::uint32_t denotation = 6;
-inline constexpr std::uint32_t opaque_type = 7;
-inline constexpr std::uint32_t sparse_tensor_type = 8;
-inline constexpr std::uint32_t optional_type = 9;
-/// TypeProto.Tensor and TypeProto.SparseTensor.
-namespace tensor {
-inline constexpr std::uint32_t elem_type = 1;
-inline constexpr std::uint32_t shape = 2;
-} // namespace tensor
-/// TypeProto.Sequence and TypeProto.Optional.
-namespace sequence {
-inline constexpr std::uint32_t elem_type = 1;
-} // namespace sequence
-namespace map {
-inline constexpr std::uint32_t key_type = 1;
-inline constexpr std::uint32_t value_type = 2;
-} // namespace map
-} // namespace type_proto
-
-namespace tensor_shape_proto {
-inline constexpr std::uint32_t dim = 1;
-namespace dimension {
-inline constexpr std::uint32_t dim_value = 1;
-inline constexpr std::uint32_t dim_param = 2;
-inline constexpr std::uint32_t denotation = 3;
-} // namespace dimension
-} // namespace tensor_shape_proto
-
-namespace tensor_proto {
-inline constexpr std::uint32_t dims = 1;
-inline constexpr std::uint32_t data_type = 2;
-inline constexpr std::uint32_t segment = 3;
-inline constexpr std::uint32_t float_data = 4;
-inline constexpr std::uint32_t int32_data = 5;
-inline constexpr std::uint32_t string_data = 6;
-inline constexpr std::uint32_t int64_data = 7;
-inline constexpr std::uint32_t name = 8;
-inline constexpr std::uint32_t raw_data = 9;
-inline constexpr std::uint32_t double_data = 10;
-inline constexpr std::uint32_t uint64_data = 11;
-inline constexpr std::uint32_t doc_string = 12;
-inline constexpr std::uint32_t external_data = 13;
-inline constexpr std::uint32_t data_location = 14;
-inline constexpr std::uint32_t metadata_props = 16;
-namespace segment_fields {
-inline constexpr std::uint32_t begin = 1;
-inline constexpr std::uint32_t end = 2;
-} // namespace segment_fields
-} // namespace tensor_proto
-
-namespace sparse_tensor_proto {
-inline constexpr std::uint32_t values = 1;
-inline constexpr std::uint32_t indices = 2;
-inline constexpr std::uint32_t dims = 3;
-} // namespace sparse_tensor_proto
-
-namespace function_proto {
-inline constexpr std::uint32_t name = 1;
-inline constexpr std::uint32_t input = 4;
-inline constexpr std::uint32_t output = 5;
-inline constexpr std::uint32_t attribute = 6;
-inline constexpr std::uint32_t node = 7;
-inline constexpr std::uint32_t doc_string = 8;
-inline constexpr std::uint32_t opset_import = 9;
-inline constexpr std::uint32_t domain = 10;
-inline constexpr std::uint32_t attribute_proto = 11;
-inline constexpr std::uint32_t value_info = 12;
-inline constexpr std::uint32_t overload = 13;
-inline constexpr std::uint32_t metadata_props = 14;
-} // namespace function_proto
-
-} // namespace fields
-
-/// The IR version irforge writes by default (ONNX 1.13+ reads it; opset <= 18 era).
-inline constexpr std::int64_t default_ir_version = 8;
-
-} // namespace irforge::onnx
-// ---- end irforge/frontends/onnx/schema.hpp ----
 // ---- begin irforge/io/mapped_file.hpp ----
 // irforge — a read-only memory-mapped file.
 //
@@ -8033,6 +7952,3353 @@ private:
 
 } // namespace irforge::io
 // ---- end irforge/io/protobuf_reader.hpp ----
+
+namespace irforge::caffe {
+
+/// Field numbers of the caffe.proto messages the reader decodes.
+namespace fields {
+namespace net_parameter {
+inline constexpr std::uint32_t name = 1, layers = 2, input = 3, input_dim = 4, input_shape = 8, layer = 100;
+}
+namespace blob_shape {
+inline constexpr std::uint32_t dim = 1;
+}
+namespace blob_proto {
+inline constexpr std::uint32_t num = 1, channels = 2, height = 3, width = 4, data = 5, diff = 6, shape = 7,
+                               double_data = 8, double_diff = 9;
+}
+namespace layer_parameter {
+inline constexpr std::uint32_t name = 1, type = 2, bottom = 3, top = 4, blobs = 7;
+}
+namespace v1_layer_parameter {
+inline constexpr std::uint32_t layer = 1, bottom = 2, top = 3, name = 4, type = 5, blobs = 6;
+}
+namespace v0_layer_parameter {
+inline constexpr std::uint32_t name = 1, type = 2, blobs = 50;
+}
+} // namespace fields
+
+/// The V2 type name of a V1 `LayerType` enum value ("" when unknown).
+inline std::string_view v1_type_name(std::int64_t value) {
+  struct entry {
+    std::int64_t value;
+    std::string_view name;
+  };
+  static constexpr entry table[] = {
+      {35, "AbsVal"},      {1, "Accuracy"},       {30, "ArgMax"},         {2, "BNLL"},
+      {3, "Concat"},       {37, "ContrastiveLoss"}, {4, "Convolution"},   {5, "Data"},
+      {39, "Deconvolution"}, {6, "Dropout"},      {32, "DummyData"},      {7, "EuclideanLoss"},
+      {25, "Eltwise"},     {38, "Exp"},           {8, "Flatten"},         {9, "HDF5Data"},
+      {10, "HDF5Output"},  {28, "HingeLoss"},     {11, "Im2col"},         {12, "ImageData"},
+      {13, "InfogainLoss"}, {14, "InnerProduct"}, {15, "LRN"},            {29, "MemoryData"},
+      {16, "MultinomialLogisticLoss"}, {34, "MVN"}, {17, "Pooling"},      {26, "Power"},
+      {18, "ReLU"},        {19, "Sigmoid"},       {27, "SigmoidCrossEntropyLoss"}, {36, "Silence"},
+      {20, "Softmax"},     {21, "SoftmaxWithLoss"}, {22, "Split"},        {33, "Slice"},
+      {23, "TanH"},        {24, "WindowData"},    {31, "Threshold"},
+  };
+  for (const auto& e : table)
+    if (e.value == value) return e.name;
+  return {};
+}
+
+/// The V2 type name of a V1 `LayerType` identifier ("CONVOLUTION" -> "Convolution"; "" when unknown).
+inline std::string_view v1_type_name(std::string_view identifier) {
+  struct entry {
+    std::string_view id;
+    std::int64_t value;
+  };
+  static constexpr entry table[] = {
+      {"ABSVAL", 35},  {"ACCURACY", 1},  {"ARGMAX", 30}, {"BNLL", 2},       {"CONCAT", 3},
+      {"CONTRASTIVE_LOSS", 37}, {"CONVOLUTION", 4}, {"DATA", 5}, {"DECONVOLUTION", 39}, {"DROPOUT", 6},
+      {"DUMMY_DATA", 32}, {"EUCLIDEAN_LOSS", 7}, {"ELTWISE", 25}, {"EXP", 38}, {"FLATTEN", 8},
+      {"HDF5_DATA", 9}, {"HDF5_OUTPUT", 10}, {"HINGE_LOSS", 28}, {"IM2COL", 11}, {"IMAGE_DATA", 12},
+      {"INFOGAIN_LOSS", 13}, {"INNER_PRODUCT", 14}, {"LRN", 15}, {"MEMORY_DATA", 29},
+      {"MULTINOMIAL_LOGISTIC_LOSS", 16}, {"MVN", 34}, {"POOLING", 17}, {"POWER", 26}, {"RELU", 18},
+      {"SIGMOID", 19}, {"SIGMOID_CROSS_ENTROPY_LOSS", 27}, {"SILENCE", 36}, {"SOFTMAX", 20},
+      {"SOFTMAX_LOSS", 21}, {"SPLIT", 22}, {"SLICE", 33}, {"TANH", 23}, {"WINDOW_DATA", 24},
+      {"THRESHOLD", 31},
+  };
+  for (const auto& e : table)
+    if (e.id == identifier) return v1_type_name(e.value);
+  return {};
+}
+
+/// One weight blob (BlobProto).
+struct blob {
+  /// The shape as stored: BlobShape dims, or the legacy [num, channels,
+  /// height, width], or [count] when the blob records neither.
+  shape dims;
+  bool legacy_shape = false;
+  /// The values, 1-D: f32 (`data`) or f64 (`double_data`). A view into the
+  /// file when stored as one packed run; its owner keeps the mapping alive.
+  tensor values;
+  std::uint64_t offset = 0; ///< of the BlobProto in the file
+};
+
+/// One layer of the binary model.
+struct model_layer {
+  std::string name;
+  std::string type; ///< V2 spelling ("Convolution"); V1 enum values are translated
+  std::vector<std::string> bottoms, tops;
+  std::vector<blob> blobs;
+  std::uint64_t offset = 0; ///< of the layer message in the file
+  bool v1 = false;          ///< from the legacy `layers` list
+};
+
+/// A parsed .caffemodel.
+struct caffemodel {
+  std::string path;
+  std::shared_ptr<const void> owner; ///< the mapped file (or buffer) the blobs view
+  std::string name;
+  std::vector<model_layer> layers;
+
+  /// The first layer called `layer_name` (as Caffe's weight sharing by name does), or null.
+  [[nodiscard]] const model_layer* find(std::string_view layer_name) const {
+    for (const auto& l : layers)
+      if (l.name == layer_name) return &l;
+    return nullptr;
+  }
+};
+
+namespace detail {
+
+class caffemodel_parser {
+public:
+  caffemodel_parser(std::span<const std::byte> bytes, std::shared_ptr<const void> owner, const std::string& path)
+      : bytes_(bytes), owner_(std::move(owner)), path_(path) {}
+
+  caffemodel parse() {
+    caffemodel m;
+    m.path = path_;
+    m.owner = owner_;
+    io::protobuf_reader r(bytes_, path_, 0, "NetParameter");
+    io::protobuf_field f;
+    namespace F = fields::net_parameter;
+    while (r.next(f)) {
+      switch (f.number) {
+      case F::name: r.expect(f, io::wire_type::length_delimited); m.name = std::string(r.read_string()); break;
+      case F::layer:
+        r.expect(f, io::wire_type::length_delimited);
+        m.layers.push_back(parse_layer(r.read_message("LayerParameter"), f.offset));
+        break;
+      case F::layers:
+        r.expect(f, io::wire_type::length_delimited);
+        m.layers.push_back(parse_v1_layer(r.read_message("V1LayerParameter"), f.offset));
+        break;
+      default: r.skip(f);
+      }
+    }
+    return m;
+  }
+
+private:
+  static std::string str(io::protobuf_reader& r, const io::protobuf_field& f) {
+    r.expect(f, io::wire_type::length_delimited);
+    return std::string(r.read_string());
+  }
+
+  model_layer parse_layer(io::protobuf_reader r, std::uint64_t offset) {
+    model_layer l;
+    l.offset = offset;
+    io::protobuf_field f;
+    namespace F = fields::layer_parameter;
+    while (r.next(f)) {
+      switch (f.number) {
+      case F::name: l.name = str(r, f); break;
+      case F::type: l.type = str(r, f); break;
+      case F::bottom: l.bottoms.push_back(str(r, f)); break;
+      case F::top: l.tops.push_back(str(r, f)); break;
+      case F::blobs:
+        r.expect(f, io::wire_type::length_delimited);
+        l.blobs.push_back(parse_blob(r.read_message("BlobProto"), f.offset));
+        break;
+      default: r.skip(f);
+      }
+    }
+    return l;
+  }
+
+  model_layer parse_v1_layer(io::protobuf_reader r, std::uint64_t offset) {
+    model_layer l;
+    l.offset = offset;
+    l.v1 = true;
+    io::protobuf_field f;
+    namespace F = fields::v1_layer_parameter;
+    while (r.next(f)) {
+      switch (f.number) {
+      case F::name: l.name = str(r, f); break;
+      case F::type: {
+        r.expect(f, io::wire_type::varint);
+        const auto v = r.read_int64();
+        const auto t = v1_type_name(v);
+        l.type = t.empty() ? "V1_LAYER_TYPE_" + std::to_string(v) : std::string(t);
+        break;
+      }
+      case F::bottom: l.bottoms.push_back(str(r, f)); break;
+      case F::top: l.tops.push_back(str(r, f)); break;
+      case F::blobs:
+        r.expect(f, io::wire_type::length_delimited);
+        l.blobs.push_back(parse_blob(r.read_message("BlobProto"), f.offset));
+        break;
+      case F::layer: { // a V0 layer inside: name, type and blobs may live there
+        r.expect(f, io::wire_type::length_delimited);
+        io::protobuf_reader v0 = r.read_message("V0LayerParameter");
+        io::protobuf_field g;
+        namespace G = fields::v0_layer_parameter;
+        while (v0.next(g)) {
+          if (g.number == G::name && l.name.empty()) l.name = str(v0, g);
+          else if (g.number == G::type && l.type.empty()) l.type = str(v0, g);
+          else if (g.number == G::blobs) {
+            v0.expect(g, io::wire_type::length_delimited);
+            l.blobs.push_back(parse_blob(v0.read_message("BlobProto"), g.offset));
+          } else {
+            v0.skip(g);
+          }
+        }
+        break;
+      }
+      default: r.skip(f);
+      }
+    }
+    return l;
+  }
+
+  /// One run of a repeated float/double field: a packed payload or one unpacked value.
+  struct chunk {
+    std::span<const std::byte> bytes;
+    bool packed = true;
+  };
+
+  blob parse_blob(io::protobuf_reader r, std::uint64_t offset) {
+    blob b;
+    b.offset = offset;
+    std::vector<chunk> data, doubles;
+    std::vector<std::int64_t> dims;
+    bool has_shape = false, has_legacy = false;
+    std::int64_t legacy[4] = {0, 0, 0, 0};
+    io::protobuf_field f;
+    namespace F = fields::blob_proto;
+    while (r.next(f)) {
+      switch (f.number) {
+      case F::shape: {
+        r.expect(f, io::wire_type::length_delimited);
+        has_shape = true;
+        dims.clear(); // a repeated singular message merges; the dims of the last one count
+        io::protobuf_reader s = r.read_message("BlobShape");
+        io::protobuf_field g;
+        while (s.next(g)) {
+          if (g.number == fields::blob_shape::dim) s.read_repeated_varint(g, dims);
+          else s.skip(g);
+        }
+        break;
+      }
+      case F::num:
+      case F::channels:
+      case F::height:
+      case F::width:
+        r.expect(f, io::wire_type::varint);
+        legacy[f.number - F::num] = r.read_int32();
+        has_legacy = true;
+        break;
+      case F::data: read_chunk(r, f, 4, data); break;
+      case F::double_data: read_chunk(r, f, 8, doubles); break;
+      default: r.skip(f); // diff, double_diff: training state
+      }
+    }
+
+    const bool use_double = total_bytes(doubles) > 0;
+    const element_type type = use_double ? element_type::f64 : element_type::f32;
+    const auto& chunks = use_double ? doubles : data;
+    const std::uint64_t count = total_bytes(chunks) / (use_double ? 8 : 4);
+    if (chunks.size() == 1 && chunks[0].packed) {
+      b.values = tensor::view(type, {static_cast<std::int64_t>(count)}, chunks[0].bytes, owner_);
+    } else {
+      std::vector<std::byte> owned;
+      owned.reserve(static_cast<std::size_t>(total_bytes(chunks)));
+      for (const auto& c : chunks) owned.insert(owned.end(), c.bytes.begin(), c.bytes.end());
+      b.values = tensor::from_bytes(type, {static_cast<std::int64_t>(count)}, std::move(owned));
+    }
+
+    if (has_shape) {
+      b.dims = std::move(dims);
+    } else if (has_legacy) {
+      b.dims.assign(std::begin(legacy), std::end(legacy));
+      b.legacy_shape = true;
+    } else {
+      b.dims = {static_cast<std::int64_t>(count)};
+    }
+    for (auto d : b.dims)
+      if (d < 0) r.fail("blob dimension " + std::to_string(d) + " is negative", offset);
+    std::uint64_t expected = 0;
+    try {
+      expected = element_count(b.dims);
+    } catch (const error& e) {
+      r.fail("blob shape " + partial_shape(b.dims).to_string() + ": " + e.message(), offset);
+    }
+    if (expected != count)
+      r.fail("blob of shape " + partial_shape(b.dims).to_string() + " needs " + std::to_string(expected) +
+                 " values, it holds " + std::to_string(count),
+             offset);
+    return b;
+  }
+
+  static std::uint64_t total_bytes(const std::vector<chunk>& chunks) {
+    std::uint64_t n = 0;
+    for (const auto& c : chunks) n += c.bytes.size();
+    return n;
+  }
+
+  static void read_chunk(io::protobuf_reader& r, const io::protobuf_field& f, std::size_t width,
+                         std::vector<chunk>& out) {
+    const io::wire_type single = width == 4 ? io::wire_type::fixed32 : io::wire_type::fixed64;
+    if (f.type == single) {
+      const std::uint64_t at = r.offset();
+      if (r.remaining() < width)
+        r.fail("truncated " + std::string(width == 4 ? "float" : "double") + " value", at);
+      const auto all = r.bytes();
+      out.push_back({all.subspan(r.position(), width), false});
+      r.skip(f);
+      return;
+    }
+    r.expect(f, io::wire_type::length_delimited);
+    const std::uint64_t at = r.offset();
+    const auto payload = r.read_bytes();
+    if (payload.size() % width != 0)
+      r.fail("packed " + std::string(width == 4 ? "float" : "double") + " data of " + std::to_string(payload.size()) +
+                 " bytes is not a multiple of " + std::to_string(width),
+             at);
+    if (!payload.empty()) out.push_back({payload, true});
+  }
+
+  std::span<const std::byte> bytes_;
+  std::shared_ptr<const void> owner_;
+  const std::string& path_;
+};
+
+} // namespace detail
+
+/// Parses a .caffemodel held in memory; the blobs view `bytes`, which `owner` keeps alive.
+inline caffemodel parse_caffemodel(std::span<const std::byte> bytes, std::shared_ptr<const void> owner,
+                                   const std::string& name = "<memory>") {
+  if (bytes.empty()) throw error("not a Caffe model: the data is empty", in_file(name));
+  return detail::caffemodel_parser(bytes, std::move(owner), name).parse();
+}
+
+/// Parses a .caffemodel from an owned buffer (the model keeps it).
+inline caffemodel parse_caffemodel(std::vector<std::byte> bytes, const std::string& name = "<memory>") {
+  auto buffer = std::make_shared<const std::vector<std::byte>>(std::move(bytes));
+  const std::span<const std::byte> view(buffer->data(), buffer->size());
+  return parse_caffemodel(view, buffer, name);
+}
+
+/// Maps and parses a .caffemodel file; weights stay views into the mapping.
+inline caffemodel load_caffemodel(const std::string& path) {
+  const auto file = io::mapped_file::open(path);
+  return parse_caffemodel(file->bytes(), file, path);
+}
+
+} // namespace irforge::caffe
+// ---- end irforge/frontends/caffe/caffemodel.hpp ----
+// ---- begin irforge/frontends/caffe/converter.hpp ----
+// irforge — a Caffe net to irforge::graph: walks the layers in file order
+// (Caffe's own execution order) and hands each to its mapping.
+//
+// Before anything is built, every layer type is looked up and all unknown
+// ones are reported together with their layer names. Blobs are tracked by
+// name, so in-place layers (top == bottom) chain naturally: a bottom always
+// means the latest value of that blob, and the blob's name moves to the new
+// value (every tensor name stays unique). Net-level inputs and Input layers
+// become Parameters; training-only layers (data, loss, accuracy) are dropped
+// with a note, and a data layer's top becomes a model input when an input
+// shape is given for it. The outputs are the blob values nothing consumes.
+// Every IR node records the Caffe layer it came from (rt_info fused_names).
+
+#include <algorithm>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+// ---- begin irforge/frontends/caffe/layer_context.hpp ----
+// irforge — what a Caffe layer mapping sees: one layer, its bottoms in the
+// graph being built, its parameter messages, its weight blobs (checked
+// against the shapes the parameters imply), and helpers that add IR nodes
+// named and traced after the layer.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+// ---- begin irforge/frontends/unique_names.hpp ----
+// irforge — node names a frontend hands out: each once. A wanted name that is
+// taken gets the first free "_1", "_2" ... suffix, so IR layer names stay
+// unique and traceable to the source layer they start with.
+
+#include <string>
+#include <unordered_set>
+
+namespace irforge::frontends {
+
+/// Claims `wanted` (or its first free suffixed form) in `used` and returns it.
+inline std::string claim_unique_name(std::string wanted, std::unordered_set<std::string>& used) {
+  if (used.insert(wanted).second) return wanted;
+  for (std::size_t k = 1;; ++k) {
+    std::string candidate = wanted + "_" + std::to_string(k);
+    if (used.insert(candidate).second) return candidate;
+  }
+}
+
+} // namespace irforge::frontends
+// ---- end irforge/frontends/unique_names.hpp ----
+// ---- begin irforge/frontends/caffe/net.hpp ----
+// irforge — a Caffe net as the converter sees it: the .prototxt's layers
+// (V2 `layer` or V1 `layers`, V1 enum types renamed to their V2 names), with
+// the weight blobs of the .caffemodel layer of the same name attached.
+//
+// The prototxt decides topology and parameters, the caffemodel only supplies
+// blobs (as in Caffe and Model Optimizer). Layers the TEST phase excludes
+// (include/exclude NetStateRules) are removed, so a train_val prototxt reads
+// like a deploy one apart from its data and loss layers.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- begin irforge/frontends/caffe/prototxt.hpp ----
+// irforge — the protobuf text format (.prototxt) parsed into a generic message
+// tree, without a schema.
+//
+// A Caffe .prototxt is a NetParameter in protobuf's text format. The parser
+// knows no field numbers or types: it keeps every field by name, in file
+// order, with its line and column, and converts a value only when a mapping
+// asks for it (`integer`, `number`, `boolean`, `string`, `enumeration`), so a
+// layer type from a Caffe fork (PriorBox, Interp, ...) needs no schema either.
+// Syntax: `name: value`, `name { ... }` / `name: { ... }` / `name < ... >`,
+// `name: [v, v]` lists, strings in '...' or "..." with C escapes (adjacent
+// strings concatenate), numbers (decimal, hex, octal, floats with exponents
+// and an `f` suffix, inf, nan, a leading '-'), enum identifiers, `#` comments,
+// optional ',' or ';' after a field, `[extension.name]` field names. Every
+// error names the file, line and column.
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+
+namespace irforge::caffe {
+
+/// What a field holds.
+enum class text_kind : std::uint8_t { number, identifier, string, message };
+
+/// One field occurrence. A message is a field of kind `message` (the root is
+/// an unnamed one); repeated fields are simply several occurrences.
+struct text_field {
+  std::string name;
+  text_kind kind = text_kind::message;
+  /// number/identifier: the token as written (with its leading '-', if any);
+  /// string: the decoded bytes.
+  std::string value;
+  std::vector<text_field> fields; ///< kind == message: the fields, in file order
+  std::uint32_t line = 0;         ///< 1-based position of the field's name
+  std::uint32_t column = 0;
+};
+
+/// A parsed text file: the root message and the file name used in messages.
+struct text_document {
+  std::string file;
+  text_field root;
+};
+
+namespace detail {
+
+[[noreturn]] inline void fail_at(const std::string& file, std::uint32_t line, std::uint32_t column,
+                                 const std::string& message) {
+  throw error("line " + std::to_string(line) + ", column " + std::to_string(column) + ": " + message, in_file(file));
+}
+
+inline bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
+inline bool is_digit(char c) { return c >= '0' && c <= '9'; }
+inline bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
+inline int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/// How a number token is spelled.
+enum class number_syntax { integer, floating, invalid };
+
+/// Classifies an unsigned number token (no sign): decimal/hex/octal integers,
+/// or floats with '.', an exponent and/or an 'f' suffix.
+inline number_syntax classify_number(std::string_view t) {
+  if (t.empty()) return number_syntax::invalid;
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+    for (std::size_t i = 2; i < t.size(); ++i)
+      if (hex_value(t[i]) < 0) return number_syntax::invalid;
+    return number_syntax::integer;
+  }
+  std::size_t i = 0, digits = 0;
+  while (i < t.size() && is_digit(t[i])) ++i, ++digits;
+  bool floating = false;
+  if (i < t.size() && t[i] == '.') {
+    floating = true;
+    ++i;
+    while (i < t.size() && is_digit(t[i])) ++i, ++digits;
+  }
+  if (digits == 0) return number_syntax::invalid;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    floating = true;
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    std::size_t exp_digits = 0;
+    while (i < t.size() && is_digit(t[i])) ++i, ++exp_digits;
+    if (exp_digits == 0) return number_syntax::invalid;
+  }
+  if (i < t.size() && (t[i] == 'f' || t[i] == 'F')) {
+    floating = true;
+    ++i;
+  }
+  if (i != t.size()) return number_syntax::invalid;
+  if (!floating && t.size() > 1 && t[0] == '0') // octal
+    for (char c : t)
+      if (c > '7') return number_syntax::invalid;
+  return floating ? number_syntax::floating : number_syntax::integer;
+}
+
+/// Magnitude of an integer token (decimal, 0x hex, 0 octal); nullopt-free: false on overflow.
+inline bool parse_unsigned(std::string_view t, std::uint64_t& out) {
+  unsigned base = 10;
+  if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+    base = 16;
+    t.remove_prefix(2);
+  } else if (t.size() > 1 && t[0] == '0') {
+    base = 8;
+    t.remove_prefix(1);
+  }
+  std::uint64_t v = 0;
+  for (char c : t) {
+    const auto d = static_cast<std::uint64_t>(hex_value(c));
+    if (v > (std::numeric_limits<std::uint64_t>::max() - d) / base) return false;
+    v = v * base + d;
+  }
+  out = v;
+  return true;
+}
+
+/// Appends code point `cp` as UTF-8.
+inline void append_utf8(std::string& s, std::uint32_t cp) {
+  if (cp < 0x80) {
+    s += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    s += static_cast<char>(0xC0 | (cp >> 6));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    s += static_cast<char>(0xE0 | (cp >> 12));
+    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    s += static_cast<char>(0xF0 | (cp >> 18));
+    s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+class text_parser {
+public:
+  static constexpr int max_depth = 100;
+
+  text_parser(std::string_view text, const std::string& file) : s_(text), file_(file) {}
+
+  text_field parse() {
+    text_field root;
+    root.line = 1;
+    root.column = 1;
+    parse_fields(root, '\0', 0);
+    return root;
+  }
+
+private:
+  enum class tok { end, identifier, number, string, symbol };
+  struct token {
+    tok kind = tok::end;
+    std::string_view text;
+    std::uint32_t line = 0, column = 0;
+  };
+
+  [[noreturn]] void fail(const token& t, const std::string& message) const {
+    fail_at(file_, t.line, t.column, message);
+  }
+  [[noreturn]] void fail_here(const std::string& message) const { fail_at(file_, line_, column(), message); }
+  std::uint32_t column() const { return static_cast<std::uint32_t>(pos_ - line_start_ + 1); }
+
+  static std::string describe(const token& t) {
+    switch (t.kind) {
+    case tok::end: return "the end of the file";
+    case tok::string: return "a string";
+    default: return "'" + std::string(t.text) + "'";
+    }
+  }
+
+  void advance_char() {
+    if (s_[pos_] == '\n') {
+      ++line_;
+      line_start_ = pos_ + 1;
+    }
+    ++pos_;
+  }
+
+  void skip_space() {
+    while (pos_ < s_.size()) {
+      const char c = s_[pos_];
+      if (c == '#') {
+        while (pos_ < s_.size() && s_[pos_] != '\n') ++pos_;
+      } else if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+        advance_char();
+      } else {
+        return;
+      }
+    }
+  }
+
+  // Reads the next token (strings are returned raw, quotes included; decoded later).
+  token next() {
+    skip_space();
+    token t;
+    t.line = line_;
+    t.column = column();
+    if (pos_ >= s_.size()) return t;
+    const std::size_t start = pos_;
+    const char c = s_[pos_];
+    if (is_ident_start(c)) {
+      while (pos_ < s_.size() && is_ident_char(s_[pos_])) ++pos_;
+      t.kind = tok::identifier;
+    } else if (is_digit(c) || (c == '.' && pos_ + 1 < s_.size() && is_digit(s_[pos_ + 1]))) {
+      const bool hex = c == '0' && pos_ + 1 < s_.size() && (s_[pos_ + 1] == 'x' || s_[pos_ + 1] == 'X');
+      while (pos_ < s_.size()) {
+        const char d = s_[pos_];
+        if (is_ident_char(d) || d == '.') {
+          ++pos_;
+        } else if ((d == '+' || d == '-') && !hex && (s_[pos_ - 1] == 'e' || s_[pos_ - 1] == 'E')) {
+          ++pos_;
+        } else {
+          break;
+        }
+      }
+      t.kind = tok::number;
+      t.text = s_.substr(start, pos_ - start);
+      if (classify_number(t.text) == number_syntax::invalid) fail(t, "invalid number '" + std::string(t.text) + "'");
+      return t;
+    } else if (c == '"' || c == '\'') {
+      ++pos_;
+      while (true) {
+        if (pos_ >= s_.size() || s_[pos_] == '\n') fail(t, "unterminated string");
+        if (s_[pos_] == '\\') {
+          ++pos_;
+          if (pos_ >= s_.size() || s_[pos_] == '\n') fail(t, "unterminated string");
+          ++pos_;
+          continue;
+        }
+        if (s_[pos_] == c) {
+          ++pos_;
+          break;
+        }
+        ++pos_;
+      }
+      t.kind = tok::string;
+    } else {
+      ++pos_;
+      t.kind = tok::symbol;
+    }
+    t.text = s_.substr(start, pos_ - start);
+    return t;
+  }
+
+  token peek() {
+    const auto saved_pos = pos_;
+    const auto saved_line = line_;
+    const auto saved_start = line_start_;
+    token t = next();
+    pos_ = saved_pos;
+    line_ = saved_line;
+    line_start_ = saved_start;
+    return t;
+  }
+
+  bool try_symbol(char c) {
+    const token t = peek();
+    if (t.kind == tok::symbol && t.text[0] == c) {
+      (void)next();
+      return true;
+    }
+    return false;
+  }
+
+  // Decodes a quoted string token (escapes as in C and protobuf).
+  std::string decode(const token& t) const {
+    std::string out;
+    const std::string_view body = t.text.substr(1, t.text.size() - 2);
+    for (std::size_t i = 0; i < body.size(); ++i) {
+      const char c = body[i];
+      if (c != '\\') {
+        out += c;
+        continue;
+      }
+      const char e = body[++i]; // the tokenizer guarantees a character after '\'
+      const auto col = static_cast<std::uint32_t>(t.column + i); // of the backslash
+      switch (e) {
+      case 'a': out += '\a'; break;
+      case 'b': out += '\b'; break;
+      case 'f': out += '\f'; break;
+      case 'n': out += '\n'; break;
+      case 'r': out += '\r'; break;
+      case 't': out += '\t'; break;
+      case 'v': out += '\v'; break;
+      case '\\': out += '\\'; break;
+      case '\'': out += '\''; break;
+      case '"': out += '"'; break;
+      case '?': out += '?'; break;
+      case 'x':
+      case 'X': {
+        unsigned v = 0, n = 0;
+        while (n < 2 && i + 1 < body.size() && hex_value(body[i + 1]) >= 0) v = v * 16 + static_cast<unsigned>(hex_value(body[++i])), ++n;
+        if (n == 0) fail_at(file_, t.line, col, "\\x escape without hex digits");
+        out += static_cast<char>(v);
+        break;
+      }
+      case 'u':
+      case 'U': {
+        const unsigned want = e == 'u' ? 4 : 8;
+        std::uint32_t cp = 0;
+        for (unsigned n = 0; n < want; ++n) {
+          if (i + 1 >= body.size() || hex_value(body[i + 1]) < 0)
+            fail_at(file_, t.line, col, "\\" + std::string(1, e) + " escape needs " + std::to_string(want) + " hex digits");
+          cp = cp * 16 + static_cast<std::uint32_t>(hex_value(body[++i]));
+        }
+        if (cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) fail_at(file_, t.line, col, "invalid Unicode code point in escape");
+        append_utf8(out, cp);
+        break;
+      }
+      default:
+        if (e >= '0' && e <= '7') {
+          unsigned v = static_cast<unsigned>(e - '0'), n = 1;
+          while (n < 3 && i + 1 < body.size() && body[i + 1] >= '0' && body[i + 1] <= '7')
+            v = v * 8 + static_cast<unsigned>(body[++i] - '0'), ++n;
+          if (v > 255) fail_at(file_, t.line, col, "octal escape out of range");
+          out += static_cast<char>(v);
+          break;
+        }
+        fail_at(file_, t.line, col, "invalid escape '\\" + std::string(1, e) + "' in string");
+      }
+    }
+    return out;
+  }
+
+  // Fields until `close` ('}' or '>'), or the end of the file for the root.
+  void parse_fields(text_field& msg, char close, int depth) {
+    if (depth > max_depth) fail_here("messages nested more than " + std::to_string(max_depth) + " deep");
+    while (true) {
+      const token t = next();
+      if (t.kind == tok::end) {
+        if (close != '\0') fail(t, "expected '" + std::string(1, close) + "' before the end of the file");
+        return;
+      }
+      if (t.kind == tok::symbol && close != '\0' && t.text[0] == close) return;
+      text_field f;
+      f.line = t.line;
+      f.column = t.column;
+      if (t.kind == tok::identifier) {
+        f.name = std::string(t.text);
+      } else if (t.kind == tok::symbol && t.text[0] == '[') {
+        // An extension or Any type name: [pkg.name] or [type.googleapis.com/pkg.Name].
+        std::string name = "[";
+        while (true) {
+          const token p = next();
+          if (p.kind == tok::end) fail(p, "unterminated extension name");
+          if (p.kind == tok::symbol && p.text[0] == ']') break;
+          if (p.kind == tok::string) fail(p, "unexpected string in an extension name");
+          name += p.text;
+        }
+        f.name = name + "]";
+      } else {
+        fail(t, "expected a field name, found " + describe(t));
+      }
+      parse_value(std::move(f), msg.fields, depth);
+      // A field may be followed by one separator.
+      if (!try_symbol(';')) (void)try_symbol(',');
+    }
+  }
+
+  // The value of field `f`; pushes the field onto `out` (a list pushes one
+  // field per item: `name: [a, b]` is `name: a name: b`).
+  void parse_value(text_field f, std::vector<text_field>& out, int depth) {
+    const bool colon = try_symbol(':');
+    const token t = peek();
+    if (t.kind == tok::symbol && (t.text[0] == '{' || t.text[0] == '<')) {
+      (void)next();
+      f.kind = text_kind::message;
+      parse_fields(f, t.text[0] == '{' ? '}' : '>', depth + 1);
+      out.push_back(std::move(f));
+      return;
+    }
+    if (!colon) fail(t, "expected ':' or '{' after field name '" + f.name + "', found " + describe(t));
+    if (t.kind == tok::symbol && t.text[0] == '[') {
+      (void)next();
+      if (try_symbol(']')) return; // an empty list sets nothing
+      while (true) {
+        text_field item;
+        item.name = f.name;
+        const token at = peek();
+        item.line = at.line;
+        item.column = at.column;
+        if (at.kind == tok::symbol && (at.text[0] == '{' || at.text[0] == '<')) {
+          (void)next();
+          item.kind = text_kind::message;
+          parse_fields(item, at.text[0] == '{' ? '}' : '>', depth + 1);
+        } else {
+          parse_scalar(item);
+        }
+        out.push_back(std::move(item));
+        if (try_symbol(']')) return;
+        const token sep = next();
+        if (!(sep.kind == tok::symbol && sep.text[0] == ','))
+          fail(sep, "expected ',' or ']' in the list of '" + f.name + "', found " + describe(sep));
+      }
+    }
+    parse_scalar(f);
+    out.push_back(std::move(f));
+  }
+
+  void parse_scalar(text_field& f) {
+    token t = next();
+    std::string sign;
+    if (t.kind == tok::symbol && t.text[0] == '-') {
+      sign = "-";
+      t = next();
+      if (t.kind != tok::number && t.kind != tok::identifier)
+        fail(t, "expected a number after '-', found " + describe(t));
+    }
+    switch (t.kind) {
+    case tok::number:
+      f.kind = text_kind::number;
+      f.value = sign + std::string(t.text);
+      return;
+    case tok::identifier:
+      f.kind = text_kind::identifier;
+      f.value = sign + std::string(t.text);
+      if (!sign.empty() && !is_special_float(t.text))
+        fail(t, "'-" + std::string(t.text) + "' is not a number (only inf and nan may follow '-')");
+      return;
+    case tok::string: {
+      f.kind = text_kind::string;
+      f.value = decode(t);
+      // Adjacent strings concatenate.
+      while (peek().kind == tok::string) f.value += decode(next());
+      return;
+    }
+    default: fail(t, "expected a value for field '" + f.name + "', found " + describe(t));
+    }
+  }
+
+public:
+  static bool is_special_float(std::string_view s) {
+    return irforge::detail::iequals(s, "inf") || irforge::detail::iequals(s, "infinity") ||
+           irforge::detail::iequals(s, "nan");
+  }
+
+private:
+  std::string_view s_;
+  const std::string& file_;
+  std::size_t pos_ = 0;
+  std::uint32_t line_ = 1;
+  std::size_t line_start_ = 0;
+};
+
+} // namespace detail
+
+/// A double as float: values beyond float's range become infinities (as
+/// protobuf's own parser does) instead of an undefined conversion.
+inline float to_f32(double v) {
+  if (std::isfinite(v) && std::fabs(v) > static_cast<double>(std::numeric_limits<float>::max()))
+    return v > 0 ? std::numeric_limits<float>::infinity() : -std::numeric_limits<float>::infinity();
+  return static_cast<float>(v);
+}
+
+/// Parses protobuf text. `file` names the source in error messages.
+inline text_document parse_text(std::string_view text, std::string file = "<text>") {
+  text_document d;
+  d.file = std::move(file);
+  d.root = detail::text_parser(text, d.file).parse();
+  return d;
+}
+
+/// Reads and parses a text file.
+inline text_document load_text(const std::string& path) {
+  const auto f = io::mapped_file::open(path);
+  const auto b = f->bytes();
+  return parse_text(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()), path);
+}
+
+/// A read-only view of a message of a text_document, with typed accessors.
+/// An absent message is an empty view: every lookup gives the fallback.
+/// Repeated occurrences of a singular field: the last one wins (as protobuf merges).
+class message_view {
+public:
+  message_view() = default;
+  message_view(const text_field* f, const std::string* file) : f_(f), file_(file) {}
+
+  [[nodiscard]] bool empty() const { return f_ == nullptr; }
+  [[nodiscard]] const text_field* field() const { return f_; }
+  [[nodiscard]] const std::string& file() const {
+    static const std::string none;
+    return file_ ? *file_ : none;
+  }
+  [[nodiscard]] std::uint32_t line() const { return f_ ? f_->line : 0; }
+  [[nodiscard]] std::uint32_t column() const { return f_ ? f_->column : 0; }
+  [[nodiscard]] std::span<const text_field> fields() const {
+    return f_ ? std::span<const text_field>(f_->fields) : std::span<const text_field>();
+  }
+
+  [[nodiscard]] bool has(std::string_view name) const { return last(name) != nullptr; }
+  [[nodiscard]] std::size_t count(std::string_view name) const {
+    std::size_t n = 0;
+    for (const auto& x : fields()) n += x.name == name;
+    return n;
+  }
+  [[nodiscard]] const text_field* last(std::string_view name) const {
+    const text_field* found = nullptr;
+    for (const auto& x : fields())
+      if (x.name == name) found = &x;
+    return found;
+  }
+  [[nodiscard]] std::vector<const text_field*> all(std::string_view name) const {
+    std::vector<const text_field*> out;
+    for (const auto& x : fields())
+      if (x.name == name) out.push_back(&x);
+    return out;
+  }
+
+  /// The sub-message `name` (empty view if absent); an error if it is a scalar.
+  [[nodiscard]] message_view message(std::string_view name) const {
+    const text_field* x = last(name);
+    if (!x) return {};
+    require(*x, text_kind::message, "a message");
+    return {x, file_};
+  }
+  [[nodiscard]] std::vector<message_view> messages(std::string_view name) const {
+    std::vector<message_view> out;
+    for (const text_field* x : all(name)) {
+      require(*x, text_kind::message, "a message");
+      out.emplace_back(x, file_);
+    }
+    return out;
+  }
+
+  [[nodiscard]] std::int64_t integer(std::string_view name, std::int64_t fallback) const {
+    const text_field* x = last(name);
+    return x ? to_integer(*x) : fallback;
+  }
+  [[nodiscard]] double number(std::string_view name, double fallback) const {
+    const text_field* x = last(name);
+    return x ? to_number(*x) : fallback;
+  }
+  /// A float field (float-typed in caffe.proto): the number rounded to float.
+  [[nodiscard]] float number_f32(std::string_view name, float fallback) const {
+    const text_field* x = last(name);
+    return x ? to_f32(to_number(*x)) : fallback;
+  }
+  [[nodiscard]] bool boolean(std::string_view name, bool fallback) const {
+    const text_field* x = last(name);
+    return x ? to_boolean(*x) : fallback;
+  }
+  [[nodiscard]] std::string string(std::string_view name, std::string fallback = {}) const {
+    const text_field* x = last(name);
+    if (!x) return fallback;
+    require(*x, text_kind::string, "a string");
+    return x->value;
+  }
+  /// An enum value as its identifier. A number is translated through
+  /// `by_number` (index = enum number; "" = no such value), so both
+  /// `pool: AVE` and `pool: 1` give "AVE".
+  [[nodiscard]] std::string enumeration(std::string_view name, std::string fallback,
+                                        std::span<const std::string_view> by_number = {}) const {
+    const text_field* x = last(name);
+    return x ? to_enum(*x, by_number) : fallback;
+  }
+
+  [[nodiscard]] std::vector<std::int64_t> integers(std::string_view name) const {
+    std::vector<std::int64_t> out;
+    for (const text_field* x : all(name)) out.push_back(to_integer(*x));
+    return out;
+  }
+  [[nodiscard]] std::vector<double> numbers(std::string_view name) const {
+    std::vector<double> out;
+    for (const text_field* x : all(name)) out.push_back(to_number(*x));
+    return out;
+  }
+  [[nodiscard]] std::vector<float> floats(std::string_view name) const {
+    std::vector<float> out;
+    for (const text_field* x : all(name)) out.push_back(to_f32(to_number(*x)));
+    return out;
+  }
+  [[nodiscard]] std::vector<std::string> strings(std::string_view name) const {
+    std::vector<std::string> out;
+    for (const text_field* x : all(name)) {
+      require(*x, text_kind::string, "a string");
+      out.push_back(x->value);
+    }
+    return out;
+  }
+
+  // ---- conversions of one field -----------------------------------------------------
+
+  [[noreturn]] void fail_at(const text_field& x, const std::string& message) const {
+    detail::fail_at(file(), x.line, x.column, message);
+  }
+  /// An error at this message's position.
+  [[noreturn]] void fail(const std::string& message) const {
+    detail::fail_at(file(), line(), column(), message);
+  }
+
+  [[nodiscard]] std::int64_t to_integer(const text_field& x) const {
+    if (x.kind != text_kind::number) fail_at(x, "field '" + x.name + "' must be an integer, got " + shown(x));
+    std::string_view t = x.value;
+    const bool negative = !t.empty() && t[0] == '-';
+    if (negative) t.remove_prefix(1);
+    if (detail::classify_number(t) != detail::number_syntax::integer)
+      fail_at(x, "field '" + x.name + "' must be an integer, got " + shown(x));
+    std::uint64_t v = 0;
+    const std::uint64_t limit = negative ? std::uint64_t{1} << 63 : (std::uint64_t{1} << 63) - 1;
+    if (!detail::parse_unsigned(t, v) || v > limit) fail_at(x, "integer " + x.value + " of field '" + x.name + "' is out of range");
+    return negative ? static_cast<std::int64_t>(0 - v) : static_cast<std::int64_t>(v);
+  }
+
+  [[nodiscard]] double to_number(const text_field& x) const {
+    std::string_view t = x.value;
+    const bool negative = !t.empty() && t[0] == '-';
+    if (negative) t.remove_prefix(1);
+    double v = 0;
+    if (x.kind == text_kind::identifier && detail::text_parser::is_special_float(t)) {
+      v = irforge::detail::iequals(t, "nan") ? std::numeric_limits<double>::quiet_NaN()
+                                              : std::numeric_limits<double>::infinity();
+    } else if (x.kind == text_kind::number) {
+      const auto syntax = detail::classify_number(t);
+      if (syntax == detail::number_syntax::integer) {
+        std::uint64_t u = 0;
+        if (!detail::parse_unsigned(t, u)) fail_at(x, "number " + x.value + " of field '" + x.name + "' is out of range");
+        v = static_cast<double>(u);
+      } else {
+        if (!t.empty() && (t.back() == 'f' || t.back() == 'F')) t.remove_suffix(1);
+        const auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+        if (ec == std::errc::result_out_of_range) {
+          const std::string s(t); // beyond double (1e999, 1e-999): strtod gives inf or 0, as protobuf does
+          v = std::strtod(s.c_str(), nullptr);
+        } else if (ec != std::errc() || p != t.data() + t.size()) {
+          fail_at(x, "field '" + x.name + "' must be a number, got " + shown(x));
+        }
+      }
+    } else {
+      fail_at(x, "field '" + x.name + "' must be a number, got " + shown(x));
+    }
+    return negative ? -v : v;
+  }
+
+  [[nodiscard]] bool to_boolean(const text_field& x) const {
+    if (x.kind == text_kind::identifier) {
+      if (x.value == "true" || x.value == "True" || x.value == "t") return true;
+      if (x.value == "false" || x.value == "False" || x.value == "f") return false;
+    } else if (x.kind == text_kind::number) {
+      if (x.value == "1") return true;
+      if (x.value == "0") return false;
+    }
+    fail_at(x, "field '" + x.name + "' must be true or false, got " + shown(x));
+  }
+
+  [[nodiscard]] std::string to_enum(const text_field& x, std::span<const std::string_view> by_number = {}) const {
+    if (x.kind == text_kind::identifier && !x.value.empty() && x.value[0] != '-') return x.value;
+    if (x.kind == text_kind::number) {
+      const std::int64_t n = to_integer(x);
+      if (n >= 0 && static_cast<std::uint64_t>(n) < by_number.size() && !by_number[static_cast<std::size_t>(n)].empty())
+        return std::string(by_number[static_cast<std::size_t>(n)]);
+      if (by_number.empty()) return x.value;
+      fail_at(x, "field '" + x.name + "': " + x.value + " is not a known enum value");
+    }
+    fail_at(x, "field '" + x.name + "' must be an enum identifier, got " + shown(x));
+  }
+
+private:
+  static std::string shown(const text_field& x) {
+    switch (x.kind) {
+    case text_kind::message: return "a message";
+    case text_kind::string: return "the string \"" + x.value + "\"";
+    default: return "'" + x.value + "'";
+    }
+  }
+  void require(const text_field& x, text_kind kind, const char* what) const {
+    if (x.kind != kind) fail_at(x, "field '" + x.name + "' must be " + std::string(what) + ", got " + shown(x));
+  }
+
+  const text_field* f_ = nullptr;
+  const std::string* file_ = nullptr;
+};
+
+/// The root message of a document.
+inline message_view root_of(const text_document& d) { return {&d.root, &d.file}; }
+
+} // namespace irforge::caffe
+// ---- end irforge/frontends/caffe/prototxt.hpp ----
+
+namespace irforge::caffe {
+
+/// A net-level input (`input:` with `input_shape` or `input_dim`).
+struct net_input {
+  std::string name;
+  std::optional<partial_shape> shape; ///< nullopt: the prototxt gives none
+  std::uint32_t line = 0;
+};
+
+/// One layer of the net.
+struct layer {
+  std::string name;
+  std::string type; ///< V2 spelling
+  std::vector<std::string> bottoms, tops;
+  message_view message;                  ///< the layer message of the prototxt
+  const model_layer* weights = nullptr;  ///< the caffemodel layer of the same name, if any
+  bool v1 = false;                       ///< written as V1 `layers { type: ENUM }`
+
+  /// The sub-message `name` ("convolution_param"); an empty view when absent.
+  [[nodiscard]] message_view param(std::string_view name) const { return message.message(name); }
+  [[nodiscard]] std::uint32_t line() const { return message.line(); }
+};
+
+/// The whole net.
+struct net {
+  std::string name;
+  std::string prototxt_path;
+  std::string caffemodel_path; ///< "" in prototxt-only mode
+  std::shared_ptr<const text_document> prototxt;
+  std::shared_ptr<const caffemodel> model; ///< null in prototxt-only mode
+  std::vector<net_input> inputs;
+  std::vector<layer> layers;               ///< those the TEST phase includes, in file order
+  std::vector<std::string> excluded;       ///< "name (type)" of layers the TEST phase excludes
+
+  [[nodiscard]] bool has_weights() const { return model != nullptr; }
+};
+
+namespace detail {
+
+inline constexpr std::string_view phase_names[] = {"TRAIN", "TEST"};
+
+/// Whether one NetStateRule holds for the deployment state (phase TEST, level 0, no stages).
+inline bool rule_holds(const message_view& rule) {
+  if (rule.has("phase") && rule.enumeration("phase", "TEST", phase_names) != "TEST") return false;
+  if (rule.has("min_level") && rule.integer("min_level", 0) > 0) return false;
+  if (rule.has("max_level") && rule.integer("max_level", 0) < 0) return false;
+  if (rule.has("stage")) return false; // the state has no stages
+  return true;
+}
+
+/// Caffe's StateMeetsRule logic: any include rule, or no exclude rule.
+inline bool included_in_test(const message_view& l) {
+  const auto include = l.messages("include");
+  if (!include.empty()) {
+    for (const auto& r : include)
+      if (rule_holds(r)) return true;
+    return false;
+  }
+  for (const auto& r : l.messages("exclude"))
+    if (rule_holds(r)) return false;
+  return true;
+}
+
+inline partial_shape shape_of_blob_shape(const message_view& s) {
+  const auto dims = s.integers("dim");
+  std::vector<dimension> out;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    if (dims[i] < -1) s.fail("dimension " + std::to_string(dims[i]) + " is negative");
+    out.emplace_back(dims[i]); // -1: unknown
+  }
+  return partial_shape(std::move(out));
+}
+
+inline std::string layer_type(const message_view& l, bool v1) {
+  const text_field* t = l.last("type");
+  if (!t) l.fail("layer has no type");
+  if (t->kind == text_kind::string) return t->value;
+  // V1 enum: an identifier or its number.
+  std::string_view v2;
+  if (t->kind == text_kind::identifier) v2 = v1_type_name(t->value);
+  else if (t->kind == text_kind::number) v2 = v1_type_name(l.to_integer(*t));
+  if (v2.empty()) l.fail_at(*t, "unknown V1 layer type '" + t->value + "'");
+  (void)v1; // a V1 enum inside a V2 `layer` is tolerated
+  return std::string(v2);
+}
+
+} // namespace detail
+
+/// Builds the net from a parsed prototxt and (optionally) a parsed caffemodel.
+inline net make_net(std::shared_ptr<const text_document> prototxt, std::shared_ptr<const caffemodel> model = nullptr) {
+  net n;
+  n.prototxt = std::move(prototxt);
+  n.model = std::move(model);
+  n.prototxt_path = n.prototxt->file;
+  if (n.model) n.caffemodel_path = n.model->path;
+  const message_view root = root_of(*n.prototxt);
+  n.name = root.string("name", "");
+
+  // Inputs declared at the net level.
+  const auto names = root.all("input");
+  const auto shapes = root.messages("input_shape");
+  const auto dims = root.integers("input_dim");
+  if (!shapes.empty() && !dims.empty()) root.fail_at(*root.last("input_dim"), "the prototxt gives both input_shape and input_dim");
+  if (!shapes.empty() && shapes.size() != names.size())
+    root.fail_at(*root.last("input_shape"), std::to_string(names.size()) + " inputs but " +
+                                                std::to_string(shapes.size()) + " input_shape messages");
+  if (!dims.empty() && dims.size() != 4 * names.size())
+    root.fail_at(*root.last("input_dim"), std::to_string(names.size()) + " inputs need " +
+                                              std::to_string(4 * names.size()) + " input_dim values (4 each), got " +
+                                              std::to_string(dims.size()));
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    net_input in;
+    if (names[i]->kind != text_kind::string) root.fail_at(*names[i], "field 'input' must be a string");
+    in.name = names[i]->value;
+    in.line = names[i]->line;
+    if (!shapes.empty()) in.shape = detail::shape_of_blob_shape(shapes[i]);
+    if (!dims.empty()) {
+      std::vector<dimension> d;
+      for (std::size_t k = 0; k < 4; ++k) {
+        const auto v = dims[4 * i + k];
+        if (v < -1) root.fail_at(*root.all("input_dim")[4 * i + k], "input_dim " + std::to_string(v) + " is negative");
+        d.emplace_back(v);
+      }
+      in.shape = partial_shape(std::move(d));
+    }
+    n.inputs.push_back(std::move(in));
+  }
+
+  const auto v2 = root.messages("layer");
+  const auto v1 = root.messages("layers");
+  if (!v2.empty() && !v1.empty())
+    v1.front().fail("the prototxt mixes V2 'layer' and V1 'layers' messages; a net uses one form");
+  const bool legacy = v2.empty();
+  std::size_t index = 0;
+  for (const auto& l : legacy ? v1 : v2) {
+    if (legacy && l.has("layer"))
+      l.fail("V0 layers ('layers { layer { ... } }') are not supported; upgrade the net with Caffe's "
+             "upgrade_net_proto_text first");
+    layer x;
+    x.v1 = legacy;
+    x.message = l;
+    x.type = detail::layer_type(l, legacy);
+    x.name = l.string("name", "");
+    if (x.name.empty()) x.name = x.type + "_" + std::to_string(index);
+    x.bottoms = l.strings("bottom");
+    x.tops = l.strings("top");
+    ++index;
+    if (!detail::included_in_test(l)) {
+      n.excluded.push_back(x.name + " (" + x.type + ")");
+      continue;
+    }
+    if (n.model) x.weights = n.model->find(x.name);
+    n.layers.push_back(std::move(x));
+  }
+  if (v1.empty() && v2.empty() && n.inputs.empty())
+    throw error("the prototxt has no layers (neither 'layer' nor 'layers' messages)", in_file(n.prototxt_path));
+  return n;
+}
+
+/// The prototxt Model Optimizer looks for when only the model is given: the
+/// model's path with its extension replaced by ".prototxt".
+inline std::string default_prototxt_path(const std::string& caffemodel_path) {
+  const auto slash = caffemodel_path.find_last_of('/');
+  const auto dot = caffemodel_path.find_last_of('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return caffemodel_path + ".prototxt";
+  return caffemodel_path.substr(0, dot) + ".prototxt";
+}
+
+/// Reads a net: the prototxt, and the caffemodel unless its path is empty.
+inline net load_net(const std::string& caffemodel_path, const std::string& prototxt_path) {
+  auto text = std::make_shared<const text_document>(load_text(prototxt_path));
+  std::shared_ptr<const caffemodel> model;
+  if (!caffemodel_path.empty()) model = std::make_shared<const caffemodel>(load_caffemodel(caffemodel_path));
+  return make_net(std::move(text), std::move(model));
+}
+
+} // namespace irforge::caffe
+// ---- end irforge/frontends/caffe/net.hpp ----
+
+namespace irforge::caffe {
+
+class layer_context {
+public:
+  /// Made-up blobs (prototxt-only conversions) larger than this are refused:
+  /// a typo in a prototxt must not allocate gigabytes.
+  static constexpr std::uint64_t max_made_up_values = std::uint64_t{1} << 28;
+
+  layer_context(graph& g, const net& n, const layer& l, std::vector<output_ref> inputs,
+                std::unordered_set<std::string>& used_names, std::size_t& synthesized_blobs)
+      : g_(g), net_(n), layer_(l), inputs_(std::move(inputs)), used_names_(used_names),
+        synthesized_(synthesized_blobs) {}
+
+  // ---- the Caffe layer -------------------------------------------------------------
+  [[nodiscard]] const layer& caffe_layer() const { return layer_; }
+  [[nodiscard]] const caffe::net& caffe_net() const { return net_; }
+  [[nodiscard]] const std::string& name() const { return layer_.name; }
+  [[nodiscard]] const std::string& type() const { return layer_.type; }
+  /// The sub-message `name` of the layer ("pooling_param"); empty when absent.
+  [[nodiscard]] message_view param(std::string_view name) const { return layer_.param(name); }
+  /// Number of tops (the outputs a mapping must return).
+  [[nodiscard]] std::size_t output_count() const { return layer_.tops.size(); }
+
+  // ---- bottoms -----------------------------------------------------------------------
+  [[nodiscard]] std::size_t input_count() const { return inputs_.size(); }
+  [[nodiscard]] output_ref input(std::size_t i) const {
+    if (i >= inputs_.size())
+      fail("needs bottom " + std::to_string(i) + ", the layer has " + std::to_string(inputs_.size()));
+    return inputs_[i];
+  }
+  [[nodiscard]] const irforge::value_info& input_info(std::size_t i) const { return g_.info(input(i)); }
+  [[nodiscard]] element_type input_type(std::size_t i) const { return input_info(i).type; }
+  [[nodiscard]] const partial_shape& input_shape(std::size_t i) const { return input_info(i).shape; }
+  /// Static rank of bottom i, or an error naming what needs it.
+  [[nodiscard]] std::int64_t input_rank(std::size_t i, std::string_view why) const {
+    const auto& s = input_shape(i);
+    if (!s.rank_is_static()) fail(std::string(why) + " needs the rank of bottom " + std::to_string(i) + ", which is unknown");
+    return static_cast<std::int64_t>(s.rank());
+  }
+  /// Static shape of bottom i, or an error naming what needs it.
+  [[nodiscard]] shape static_input_shape(std::size_t i, std::string_view why) const {
+    const auto& s = input_shape(i);
+    if (!s.is_static())
+      fail(std::string(why) + " needs a static shape of bottom " + std::to_string(i) + ", got " + s.to_string());
+    return s.to_shape();
+  }
+  /// Dimension `axis` of bottom i, which must be static.
+  [[nodiscard]] std::int64_t static_dim(std::size_t i, std::int64_t axis, std::string_view why) const {
+    const auto& s = input_shape(i);
+    if (!s.rank_is_static() || axis < 0 || static_cast<std::size_t>(axis) >= s.rank() ||
+        !s[static_cast<std::size_t>(axis)].is_static())
+      fail(std::string(why) + " needs a static dimension " + std::to_string(axis) + " of bottom " + std::to_string(i) +
+           ", got shape " + s.to_string());
+    return s[static_cast<std::size_t>(axis)].min();
+  }
+
+  // ---- weight blobs --------------------------------------------------------------------
+  /// True when the net has weights at all (false: prototxt-only conversion).
+  [[nodiscard]] bool has_weights() const { return net_.has_weights(); }
+  /// Blobs the caffemodel stores for this layer (0 in prototxt-only mode).
+  [[nodiscard]] std::size_t blob_count() const { return layer_.weights ? layer_.weights->blobs.size() : 0; }
+
+  /// Blob i as f32 values of shape `dims`. Its element count must equal the
+  /// count `dims` implies (the stored shape may differ: legacy 4-D shapes
+  /// hold vectors and matrices). Without weights the blob is made up: filled
+  /// with `fill` (what the layer's default filler would give), so a prototxt
+  /// alone converts for topology checks.
+  [[nodiscard]] tensor blob_values(std::size_t i, const shape& dims, std::string_view role, float fill = 0.0f) const {
+    const std::uint64_t need = element_count(dims);
+    if (!net_.has_weights()) {
+      if (need > max_made_up_values)
+        fail("blob " + std::to_string(i) + " (" + std::string(role) + ") would need " + std::to_string(need) +
+             " made-up values; that is too many for a conversion without weights");
+      ++synthesized_;
+      std::vector<float> v(static_cast<std::size_t>(need), fill);
+      return tensor::from_values<float>(dims, v);
+    }
+    if (!layer_.weights)
+      fail("the caffemodel '" + net_.caffemodel_path + "' has no layer of this name, so no weights for it");
+    if (i >= layer_.weights->blobs.size())
+      fail("the caffemodel stores " + std::to_string(layer_.weights->blobs.size()) + " blob(s) for this layer; blob " +
+           std::to_string(i) + " (" + std::string(role) + ") is missing");
+    const caffe::blob& b = layer_.weights->blobs[i];
+    const std::uint64_t have = b.values.element_count();
+    if (have != need)
+      fail("blob " + std::to_string(i) + " (" + std::string(role) + ") in the caffemodel holds " + std::to_string(have) +
+           " values (shape " + partial_shape(b.dims).to_string() + "), but the prototxt's parameters need " +
+           std::to_string(need) + " (shape " + partial_shape(dims).to_string() + ")");
+    if (b.values.type() == element_type::f32) return b.values.reshaped(dims);
+    // double_data: converted to f32 like every other weight (as Model Optimizer does).
+    const auto d = b.values.as_f64();
+    std::vector<float> v(d.begin(), d.end());
+    return tensor::from_values<float>(dims, v);
+  }
+
+  /// The stored shape of blob i (its count when the net has no weights).
+  [[nodiscard]] std::optional<shape> blob_dims(std::size_t i) const {
+    if (!layer_.weights || i >= layer_.weights->blobs.size()) return std::nullopt;
+    return layer_.weights->blobs[i].dims;
+  }
+
+  /// Blob i as a Const node named "<layer>/<role>".
+  output_ref blob(std::size_t i, const shape& dims, std::string_view role, float fill = 0.0f) {
+    return constant(blob_values(i, dims, role, fill), role);
+  }
+
+  // ---- building --------------------------------------------------------------------------
+  /// Adds an IR node standing for (part of) this layer. A mapping's last node is
+  /// named after the layer; helpers get "<layer>/<suffix>".
+  template <Layer T> output_ref add(T op, std::vector<output_ref> inputs, std::string_view suffix = {}) {
+    return {add_node(any_op(std::move(op)), std::move(inputs), suffix), 0};
+  }
+  node_id add_node(any_op op, std::vector<output_ref> inputs, std::string_view suffix = {}) {
+    std::string nm = frontends::claim_unique_name(suffix.empty() ? layer_.name : layer_.name + "/" + std::string(suffix), used_names_);
+    node_id id = 0;
+    try {
+      id = g_.add(std::move(op), std::move(inputs), nm);
+    } catch (error& e) {
+      e.with_node(layer_.name, layer_.type);
+      throw;
+    }
+    g_.node(id).source_names.push_back(layer_.name);
+    return id;
+  }
+  output_ref constant(tensor value, std::string_view suffix) { return add(ops::Constant(std::move(value)), {}, suffix); }
+  output_ref constant_i64(std::vector<std::int64_t> values, std::string_view suffix) {
+    const auto n = static_cast<std::int64_t>(values.size());
+    return constant(tensor::from_values<std::int64_t>({n}, values), suffix);
+  }
+  output_ref scalar_i64(std::int64_t value, std::string_view suffix) {
+    return constant(tensor::scalar<std::int64_t>(value), suffix);
+  }
+  output_ref scalar_f32(double value, std::string_view suffix) {
+    return constant(tensor::scalar<float>(to_f32(value)), suffix);
+  }
+  output_ref constant_f32(std::vector<float> values, shape dims, std::string_view suffix) {
+    return constant(tensor::from_values<float>(std::move(dims), values), suffix);
+  }
+
+  [[nodiscard]] graph& g() { return g_; }
+
+  [[noreturn]] void fail(const std::string& message) const { throw error(message, at_node(layer_.name, layer_.type)); }
+  void require(bool condition, const std::string& message) const {
+    if (!condition) fail(message);
+  }
+
+  /// `wanted`, or `wanted_1`, `wanted_2` ... if taken: IR layer names are unique.
+private:
+  graph& g_;
+  const caffe::net& net_;
+  const layer& layer_;
+  std::vector<output_ref> inputs_;
+  std::unordered_set<std::string>& used_names_;
+  std::size_t& synthesized_;
+};
+
+/// A mapping: converts one Caffe layer into IR nodes and returns one output per top.
+using mapping_result = std::vector<output_ref>;
+using mapping_fn = std::function<mapping_result(layer_context&)>;
+
+} // namespace irforge::caffe
+// ---- end irforge/frontends/caffe/layer_context.hpp ----
+// ---- begin irforge/frontends/unsupported_ops.hpp ----
+// irforge — the error for a model with operations the frontend cannot map.
+//
+// It lists every unsupported operation type with the nodes that use it, all
+// at once, so a user sees the whole job instead of one op per attempt.
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+
+namespace irforge {
+
+class unsupported_ops_error : public error {
+public:
+  /// op type -> names of the nodes of that type, in model order.
+  using op_list = std::vector<std::pair<std::string, std::vector<std::string>>>;
+
+  unsupported_ops_error(const std::string& framework, op_list ops, const std::string& file)
+      : error(describe(framework, ops), in_file(file)), ops_(std::move(ops)) {}
+
+  [[nodiscard]] const op_list& ops() const { return ops_; }
+
+private:
+  static std::string describe(const std::string& framework, const op_list& ops) {
+    std::size_t nodes = 0;
+    for (const auto& [type, names] : ops) nodes += names.size();
+    std::string s = std::to_string(nodes) + (nodes == 1 ? " node uses" : " nodes use") + " unsupported " + framework +
+                    " operations: ";
+    bool first = true;
+    for (const auto& [type, names] : ops) {
+      { if (!(first)) s += "; "; s += type + " ("; }
+      first = false;
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        if (i == 5) {
+          s += ", and " + std::to_string(names.size() - 5) + " more";
+          break;
+        }
+        { if (i) s += ", "; s += names[i]; }
+      }
+      s += ")";
+    }
+    return s;
+  }
+
+  op_list ops_;
+};
+
+/// Collects unsupported nodes in model order, grouped by op type.
+class unsupported_collector {
+public:
+  void add(const std::string& type, const std::string& node) {
+    for (auto& [t, names] : ops_)
+      if (t == type) {
+        names.push_back(node);
+        return;
+      }
+    ops_.push_back({type, {node}});
+  }
+  [[nodiscard]] bool empty() const { return ops_.empty(); }
+  [[noreturn]] void raise(const std::string& framework, const std::string& file) {
+    throw unsupported_ops_error(framework, std::move(ops_), file);
+  }
+
+private:
+  unsupported_ops_error::op_list ops_;
+};
+
+} // namespace irforge
+// ---- end irforge/frontends/unsupported_ops.hpp ----
+
+namespace irforge::caffe {
+
+/// How the converter treats a layer type.
+enum class layer_role : std::uint8_t {
+  mapped,     ///< converted by its mapping
+  input,      ///< an Input layer: its tops become model inputs
+  train_only, ///< dropped with a note (data, loss, accuracy layers)
+};
+
+/// Caffe layer type -> mapping. Users add or replace entries with `add`.
+class mapping_table {
+public:
+  struct entry {
+    layer_role role = layer_role::mapped;
+    mapping_fn fn;
+  };
+
+  mapping_table& add(std::string type, mapping_fn fn) {
+    table_[std::move(type)] = entry{layer_role::mapped, std::move(fn)};
+    return *this;
+  }
+  mapping_table& add_input(std::string type) {
+    table_[std::move(type)] = entry{layer_role::input, {}};
+    return *this;
+  }
+  mapping_table& add_train_only(std::string type) {
+    table_[std::move(type)] = entry{layer_role::train_only, {}};
+    return *this;
+  }
+  [[nodiscard]] const entry* find(std::string_view type) const {
+    const auto it = table_.find(std::string(type));
+    return it == table_.end() ? nullptr : &it->second;
+  }
+  /// Every known type, sorted.
+  [[nodiscard]] std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : table_) out.push_back(k);
+    return out;
+  }
+
+private:
+  std::map<std::string, entry, std::less<>> table_;
+};
+
+/// Options of a conversion.
+struct load_options {
+  /// The layer mappings to use (default: standard_mappings()).
+  const mapping_table* mappings = nullptr;
+  /// Input shapes by input name (an `input:` name, an Input layer's top or
+  /// name, or the top of a data layer), overriding the prototxt's (MO's
+  /// --input_shape).
+  std::map<std::string, partial_shape> input_shapes;
+  /// Receives notes a user should see (dropped layers, missing weights).
+  std::function<void(const std::string&)> on_note;
+};
+
+namespace detail {
+
+class net_converter {
+public:
+  net_converter(const net& n, const mapping_table& mappings, const load_options& options)
+      : net_(n), mappings_(mappings), options_(options) {}
+
+  graph run() {
+    check_supported();
+    graph g(net_.name.empty() ? std::string("model") : net_.name);
+
+    for (const auto& in : net_.inputs) {
+      const auto shape = input_shape_of(in.name, {}, in.shape, "input '" + in.name + "'");
+      add_parameter(g, in.name, in.name, shape);
+    }
+    for (const auto& l : net_.layers) convert_layer(g, l);
+
+    std::size_t outputs = 0;
+    for (const auto& p : produced_) {
+      if (p.consumed || p.is_input) continue;
+      const node_id r = g.add(ops::Result{}, {p.ref}, unique(p.name + "/sink_port_0"));
+      g.node(r).source_names.push_back(p.name);
+      ++outputs;
+    }
+    check_unused_shapes();
+    if (outputs == 0)
+      throw error("the net has no outputs (every blob is consumed by some layer)", in_file(net_.prototxt_path));
+    emit_notes();
+    return g;
+  }
+
+private:
+  struct produced_blob {
+    std::string name;
+    output_ref ref;
+    bool consumed = false;
+    bool is_input = false;
+  };
+
+  void check_supported() const {
+    unsupported_collector missing;
+    for (const auto& l : net_.layers)
+      if (!mappings_.find(l.type)) missing.add(l.type, l.name);
+    if (!missing.empty()) missing.raise("Caffe", net_.prototxt_path);
+  }
+
+  std::string unique(std::string wanted) { return frontends::claim_unique_name(std::move(wanted), used_names_); }
+
+  [[noreturn]] void fail(const layer& l, const std::string& message) const {
+    error_location where = in_file(net_.prototxt_path);
+    where.node = l.name;
+    where.op = l.type;
+    throw error("line " + std::to_string(l.line()) + ": " + message, where);
+  }
+
+  /// The shape of a model input: the user's override (by `key`, or `alt_key`), else the prototxt's.
+  partial_shape input_shape_of(const std::string& key, const std::string& alt_key,
+                               const std::optional<partial_shape>& declared, const std::string& what) {
+    if (auto it = options_.input_shapes.find(key); it != options_.input_shapes.end()) {
+      used_shapes_.insert(key);
+      return it->second;
+    }
+    if (!alt_key.empty())
+      if (auto it = options_.input_shapes.find(alt_key); it != options_.input_shapes.end()) {
+        used_shapes_.insert(alt_key);
+        return it->second;
+      }
+    if (!declared)
+      throw error(what + " has no shape in the prototxt; give one (an input shape for '" + key + "')",
+                  in_file(net_.prototxt_path));
+    return *declared;
+  }
+
+  void add_parameter(graph& g, const std::string& node_name, const std::string& blob, const partial_shape& shape) {
+    const node_id p = g.add(ops::Parameter{shape, element_type::f32}, {}, unique(node_name));
+    g.node(p).source_names.push_back(node_name);
+    produce(g, blob, {p, 0}, true);
+  }
+
+  /// Records a new value of blob `name`. The tensor name moves from the
+  /// blob's older value (names stay unique), except from a model input:
+  /// inputs keep the names they are fed by.
+  void produce(graph& g, const std::string& name, output_ref ref, bool is_input = false) {
+    bool keep_on_input = false;
+    if (auto it = current_.find(name); it != current_.end()) {
+      const auto& old = produced_[it->second];
+      if (old.ref != ref) {
+        if (old.is_input) keep_on_input = true;
+        else std::erase(g.port(old.ref).names, name);
+      }
+    }
+    auto& names = g.port(ref).names;
+    if (!keep_on_input && std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+    current_[name] = produced_.size();
+    produced_.push_back({name, ref, false, is_input});
+    unavailable_.erase(name);
+  }
+
+  output_ref consume(const layer& l, const std::string& bottom) {
+    if (auto it = unavailable_.find(bottom); it != unavailable_.end())
+      fail(l, "bottom '" + bottom + "' comes from the training-only layer " + it->second +
+                  ", which is dropped; give an input shape for '" + bottom + "' to make it a model input");
+    const auto it = current_.find(bottom);
+    if (it == current_.end()) fail(l, "bottom '" + bottom + "' is not produced by any earlier layer or input");
+    produced_[it->second].consumed = true;
+    return produced_[it->second].ref;
+  }
+
+  void convert_layer(graph& g, const layer& l) {
+    const mapping_table::entry* e = mappings_.find(l.type);
+    switch (e->role) {
+    case layer_role::train_only:
+      dropped_.push_back(l.name + " (" + l.type + ")");
+      for (const auto& top : l.tops) {
+        if (options_.input_shapes.count(top)) {
+          used_shapes_.insert(top);
+          add_parameter(g, top, top, options_.input_shapes.at(top));
+        } else {
+          unavailable_[top] = "'" + l.name + "' (" + l.type + ")";
+        }
+      }
+      return;
+    case layer_role::input: {
+      const auto shapes = l.param("input_param").messages("shape");
+      if (!shapes.empty() && shapes.size() != 1 && shapes.size() != l.tops.size())
+        fail(l, std::to_string(l.tops.size()) + " tops but " + std::to_string(shapes.size()) +
+                    " input_param shapes (give one for all, or one per top)");
+      for (std::size_t k = 0; k < l.tops.size(); ++k) {
+        std::optional<partial_shape> declared;
+        if (!shapes.empty()) declared = shape_of_blob_shape(shapes[shapes.size() == 1 ? 0 : k]);
+        const std::string& top = l.tops[k];
+        const auto s = input_shape_of(top, l.tops.size() == 1 ? l.name : std::string(), declared,
+                                      "input '" + top + "' (layer '" + l.name + "')");
+        add_parameter(g, l.tops.size() == 1 ? l.name : top, top, s);
+      }
+      return;
+    }
+    case layer_role::mapped: break;
+    }
+
+    std::vector<output_ref> inputs;
+    inputs.reserve(l.bottoms.size());
+    for (const auto& b : l.bottoms) inputs.push_back(consume(l, b));
+    layer_context ctx(g, net_, l, std::move(inputs), used_names_, synthesized_);
+    mapping_result outputs;
+    try {
+      outputs = e->fn(ctx);
+    } catch (const error& err) {
+      // Point at the layer in the prototxt (an op's own error keeps its IR node name).
+      error_location where = err.where();
+      if (where.file.empty()) where.file = net_.prototxt_path;
+      if (where.node.empty()) {
+        where.node = l.name;
+        where.op = l.type;
+      }
+      throw error("line " + std::to_string(l.line()) + ": " + err.message(), where);
+    }
+    if (outputs.size() != l.tops.size())
+      fail(l, "the mapping produced " + std::to_string(outputs.size()) + " outputs for " +
+                  std::to_string(l.tops.size()) + " tops");
+    for (std::size_t k = 0; k < l.tops.size(); ++k) produce(g, l.tops[k], outputs[k]);
+  }
+
+  void check_unused_shapes() const {
+    std::string unused;
+    for (const auto& [name, s] : options_.input_shapes)
+      if (!used_shapes_.count(name)) unused += (unused.empty() ? "'" : ", '") + name + "'";
+    if (unused.empty()) return;
+    std::string inputs;
+    for (const auto& p : produced_)
+      if (p.is_input) inputs += (inputs.empty() ? "'" : ", '") + p.name + "'";
+    throw error("input shapes given for " + unused + ", which name no input of the net (its inputs: " +
+                    (inputs.empty() ? std::string("none") : inputs) + ")",
+                in_file(net_.prototxt_path));
+  }
+
+  static std::string joined(const std::vector<std::string>& v) {
+    std::string s;
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i == 8) {
+        s += ", and " + std::to_string(v.size() - 8) + " more";
+        break;
+      }
+      s += (i ? ", " : "") + v[i];
+    }
+    return s;
+  }
+
+  void emit_notes() const {
+    if (!options_.on_note) return;
+    if (!net_.excluded.empty())
+      options_.on_note("skipped " + std::to_string(net_.excluded.size()) +
+                       " layer(s) that the TEST phase excludes: " + joined(net_.excluded));
+    if (!dropped_.empty())
+      options_.on_note("dropped " + std::to_string(dropped_.size()) + " training-only layer(s): " + joined(dropped_));
+    if (!net_.has_weights() && synthesized_ > 0)
+      options_.on_note("no .caffemodel: converted from '" + net_.prototxt_path + "' alone, for topology checks; " +
+                       std::to_string(synthesized_) +
+                       " weight blob(s) are made up (filler constants, else zeros), so the outputs are meaningless");
+    else if (!net_.has_weights())
+      options_.on_note("no .caffemodel: converted from '" + net_.prototxt_path +
+                       "' alone; its layers have no weights, so nothing is missing");
+  }
+
+  const net& net_;
+  const mapping_table& mappings_;
+  const load_options& options_;
+  std::vector<produced_blob> produced_;
+  std::unordered_map<std::string, std::size_t> current_;
+  std::unordered_map<std::string, std::string> unavailable_;
+  std::set<std::string> used_shapes_;
+  std::vector<std::string> dropped_;
+  std::unordered_set<std::string> used_names_;
+  std::size_t synthesized_ = 0;
+};
+
+} // namespace detail
+
+/// Converts a net with the given mappings (no dead-code elimination).
+inline graph convert(const net& n, const mapping_table& mappings, const load_options& options = {}) {
+  return detail::net_converter(n, mappings, options).run();
+}
+
+} // namespace irforge::caffe
+// ---- end irforge/frontends/caffe/converter.hpp ----
+// ---- begin irforge/frontends/caffe/load.hpp ----
+// irforge — `irforge::caffe::load(caffemodel, prototxt)`: a Caffe net to an irforge::graph.
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// ---- begin irforge/frontends/caffe/mappings.hpp ----
+// irforge — the standard Caffe layer mapping table.
+
+// ---- begin irforge/frontends/caffe/mappings_detection.hpp ----
+// irforge — Caffe mappings of the detection layers: SSD's PriorBox and
+// DetectionOutput (the weiliu89/caffe "ssd" branch parameters) and Fast
+// R-CNN's ROIPooling.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+// ---- begin irforge/frontends/caffe/mapping_helpers.hpp ----
+// irforge — small helpers the Caffe layer mappings share.
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+
+namespace irforge::caffe::detail {
+
+using outputs = mapping_result;
+
+inline outputs one(output_ref r) { return {r}; }
+
+/// The same value for every top (Split, and identities such as Dropout).
+inline outputs aliases(const layer_context& ctx, output_ref r) { return outputs(ctx.output_count(), r); }
+
+/// A Caffe axis (negative counts from the end) checked against `rank`.
+inline std::int64_t caffe_axis(const layer_context& ctx, std::int64_t axis, std::int64_t rank, std::string_view what = "axis") {
+  const std::int64_t a = axis < 0 ? axis + rank : axis;
+  if (a < 0 || a >= rank)
+    ctx.fail(std::string(what) + " " + std::to_string(axis) + " is out of range for a bottom of rank " + std::to_string(rank));
+  return a;
+}
+
+/// Per-spatial-axis values of a Convolution/Pooling parameter: `<name>_h` and
+/// `<name>_w` (2-D only) take precedence over the repeated `<name>`, which
+/// gives one value for every axis or one per axis. Without any: `fallback`
+/// (or an error when `required`).
+inline std::vector<std::int64_t> spatial_values(const layer_context& ctx, const message_view& p, const std::string& name,
+                                                const std::string& field, std::size_t spatial, std::int64_t fallback,
+                                                bool required = false) {
+  const std::string h = name + "_h", w = name + "_w";
+  if (p.has(h) || p.has(w)) {
+    if (spatial != 2) ctx.fail(h + "/" + w + " are for 2-D data; the bottom has " + std::to_string(spatial) + " spatial axes");
+    if (required && !(p.has(h) && p.has(w))) ctx.fail("give both " + h + " and " + w);
+    return {p.integer(h, fallback), p.integer(w, fallback)};
+  }
+  const auto v = p.integers(field);
+  if (v.empty()) {
+    if (required) ctx.fail(field + " (or " + h + " and " + w + ") is required");
+    return std::vector<std::int64_t>(spatial, fallback);
+  }
+  if (v.size() == 1) return std::vector<std::int64_t>(spatial, v[0]);
+  if (v.size() != spatial)
+    ctx.fail(field + " has " + std::to_string(v.size()) + " values; give 1 or one per spatial axis (" +
+             std::to_string(spatial) + ")");
+  return v;
+}
+
+/// [1, ..., C, ..., 1] of rank `rank` with C at `axis`.
+inline shape channel_shape(std::int64_t channels, std::int64_t rank, std::int64_t axis = 1) {
+  shape s(static_cast<std::size_t>(rank < 1 ? 1 : rank), 1);
+  s[static_cast<std::size_t>(axis)] = channels;
+  return s;
+}
+
+/// A non-constant value reshaped with a Reshape op (special_zero off).
+inline output_ref reshape_to(layer_context& ctx, output_ref value, const shape& dims, std::string_view suffix) {
+  return ctx.add(ops::Reshape(false), {value, ctx.constant_i64(dims, std::string(suffix) + "/shape")}, suffix);
+}
+
+/// A Reshape with special_zero (0 copies the input's dimension at the same index).
+inline output_ref reshape_zero(layer_context& ctx, output_ref value, std::vector<std::int64_t> target,
+                               std::string_view suffix) {
+  return ctx.add(ops::Reshape(true), {value, ctx.constant_i64(std::move(target), std::string(suffix) + "/shape")}, suffix);
+}
+
+/// The product of dims [from, to) of a static shape; an error on overflow.
+inline std::int64_t product(const layer_context& ctx, const shape& s, std::size_t from, std::size_t to) {
+  const shape part(s.begin() + static_cast<std::ptrdiff_t>(from), s.begin() + static_cast<std::ptrdiff_t>(to));
+  std::uint64_t n = 0;
+  try {
+    n = element_count(part);
+  } catch (const error& e) {
+    ctx.fail(e.message());
+  }
+  if (n > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) ctx.fail("element count overflows");
+  return static_cast<std::int64_t>(n);
+}
+
+} // namespace irforge::caffe::detail
+// ---- end irforge/frontends/caffe/mapping_helpers.hpp ----
+
+namespace irforge::caffe::detail {
+
+/// [H, W] of a 4-D bottom: ShapeOf + Slice (folded to a constant when static,
+/// and kept as a subgraph so the IR stays reshapeable).
+inline output_ref spatial_size_of(layer_context& ctx, std::size_t bottom, const std::string& suffix) {
+  if (ctx.input_rank(bottom, "PriorBox") != 4) ctx.fail("PriorBox needs 4-D bottoms");
+  const output_ref s = ctx.add(ops::ShapeOf(element_type::i64), {ctx.input(bottom)}, suffix + "/shape");
+  return ctx.add(ops::Slice{}, {s, ctx.constant_i64({2}, suffix + "/start"), ctx.constant_i64({4}, suffix + "/stop"),
+                                ctx.constant_i64({1}, suffix + "/step"), ctx.constant_i64({0}, suffix + "/axes")},
+                 suffix + "/hw");
+}
+
+inline outputs map_prior_box(layer_context& ctx) {
+  const message_view p = ctx.param("prior_box_param");
+  if (ctx.input_count() != 2) ctx.fail("PriorBox takes two bottoms (the feature map and the image)");
+  ops::PriorBox op;
+  op.min_size = p.floats("min_size");
+  op.max_size = p.floats("max_size");
+  op.aspect_ratio = p.floats("aspect_ratio");
+  op.density = p.floats("density");
+  op.fixed_ratio = p.floats("fixed_ratio");
+  op.fixed_size = p.floats("fixed_size");
+  op.flip = p.boolean("flip", true);
+  op.clip = p.boolean("clip", false);
+  op.variance = p.floats("variance");
+  if (op.variance.empty()) op.variance = {0.1f};
+  op.offset = p.number_f32("offset", 0.5f);
+  if (!op.max_size.empty() && op.max_size.size() != op.min_size.size())
+    ctx.fail("max_size must have as many values as min_size");
+  if (p.has("step")) {
+    op.step = p.number_f32("step", 0.0f);
+  } else if (p.has("step_h") || p.has("step_w")) {
+    const double h = p.number("step_h", 0.0), w = p.number("step_w", 0.0);
+    if (h != w) ctx.fail("different step_h and step_w are not supported (OpenVINO's PriorBox has one step)");
+    op.step = to_f32(h);
+  }
+  // Caffe's order: min box, then the max box, then the other aspect ratios.
+  op.scale_all_sizes = true;
+  op.min_max_aspect_ratios_order = true;
+
+  const output_ref layer_size = spatial_size_of(ctx, 0, "layer");
+  output_ref image_size;
+  if (p.has("img_size") || p.has("img_h") || p.has("img_w")) {
+    const auto s = p.integer("img_size", 0);
+    const auto h = p.integer("img_h", s), w = p.integer("img_w", s);
+    if (h < 1 || w < 1) ctx.fail("img_size / img_h / img_w must be positive");
+    image_size = ctx.constant_i64({h, w}, "image_size");
+  } else {
+    image_size = spatial_size_of(ctx, 1, "image");
+  }
+  const output_ref boxes = ctx.add(op, {layer_size, image_size}, "priors");
+  // Caffe's top is [1, 2, 4 * priors]; the IR op gives [2, 4 * priors].
+  return one(ctx.add(ops::Unsqueeze{}, {boxes, ctx.constant_i64({0}, "axes")}));
+}
+
+inline constexpr std::string_view code_types[] = {"", "CORNER", "CENTER_SIZE", "CORNER_SIZE"};
+
+inline outputs map_detection_output(layer_context& ctx) {
+  const message_view p = ctx.param("detection_output_param");
+  if (ctx.input_count() != 3 && ctx.input_count() != 5)
+    ctx.fail("DetectionOutput takes 3 bottoms (locations, confidences, priors) or 5");
+  ops::DetectionOutput op;
+  op.background_label_id = p.integer("background_label_id", 0);
+  op.share_location = p.boolean("share_location", true);
+  op.variance_encoded_in_target = p.boolean("variance_encoded_in_target", false);
+  op.keep_top_k = {p.integer("keep_top_k", -1)};
+  op.confidence_threshold = p.number_f32("confidence_threshold", 0.0f);
+  const message_view nms = p.message("nms_param");
+  op.nms_threshold = nms.number_f32("nms_threshold", 0.3f);
+  op.top_k = nms.integer("top_k", -1);
+  if (op.top_k == 0) op.top_k = -1;
+  if (nms.number("eta", 1.0) != 1.0) ctx.fail("adaptive NMS (nms_param.eta != 1) is not supported");
+  const std::string code = p.enumeration("code_type", "CORNER", code_types);
+  if (code != "CORNER" && code != "CENTER_SIZE") ctx.fail("code_type " + code + " is not supported (CORNER, CENTER_SIZE)");
+  op.code_type = "caffe.PriorBoxParameter." + code;
+  // Caffe's priors are normalized ([0, 1] boxes, 4 values each).
+  op.normalized = p.boolean("normalized", true);
+  op.input_height = p.integer("input_height", 1);
+  op.input_width = p.integer("input_width", 1);
+  op.objectness_score = p.number_f32("objectness_score", 0.0f);
+  op.clip_before_nms = p.boolean("clip_before_nms", false);
+  op.clip_after_nms = p.boolean("clip_after_nms", false);
+  std::vector<output_ref> in;
+  for (std::size_t i = 0; i < ctx.input_count(); ++i) {
+    output_ref x = ctx.input(i);
+    // Locations and confidences are [N, everything]; Caffe accepts them unflattened.
+    if (i != 2 && ctx.input_rank(i, "DetectionOutput") != 2)
+      x = reshape_zero(ctx, x, {0, -1}, "flatten_" + std::to_string(i));
+    in.push_back(x);
+  }
+  return one(ctx.add(op, in));
+}
+
+inline outputs map_roi_pooling(layer_context& ctx) {
+  const message_view p = ctx.param("roi_pooling_param");
+  if (ctx.input_count() != 2) ctx.fail("ROIPooling takes two bottoms (feature maps and boxes)");
+  const ops::ROIPooling op(p.integer("pooled_h", 0), p.integer("pooled_w", 0),
+                           p.number_f32("spatial_scale", 1.0f), "max");
+  return one(ctx.add(op, {ctx.input(0), ctx.input(1)}));
+}
+
+inline void add_detection_mappings(mapping_table& t) {
+  t.add("PriorBox", map_prior_box);
+  t.add("DetectionOutput", map_detection_output);
+  t.add("ROIPooling", map_roi_pooling);
+}
+
+} // namespace irforge::caffe::detail
+// ---- end irforge/frontends/caffe/mappings_detection.hpp ----
+// ---- begin irforge/frontends/caffe/mappings_math.hpp ----
+// irforge — Caffe mappings of the elementwise layers: ReLU (negative_slope),
+// ReLU6, PReLU-free activations (ELU, Sigmoid, TanH, AbsVal, BNLL, Clip,
+// Swish), Power/Exp/Log (with scale, shift and base), Eltwise (SUM with
+// coefficients, PROD, MAX), Axpy, Threshold and ArgMax.
+
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace irforge::caffe::detail {
+
+template <class Op> outputs map_unary(layer_context& ctx) { return one(ctx.add(Op{}, {ctx.input(0)})); }
+
+inline outputs map_relu(layer_context& ctx) {
+  const double slope = ctx.param("relu_param").number("negative_slope", 0.0);
+  if (slope == 0.0) return one(ctx.add(ops::Relu{}, {ctx.input(0)}));
+  // Leaky ReLU: a PReLU with one shared slope.
+  return one(ctx.add(ops::PRelu{}, {ctx.input(0), ctx.constant_f32({to_f32(slope)}, {1}, "slope")}));
+}
+
+inline outputs map_relu6(layer_context& ctx) { return one(ctx.add(ops::Clamp(0.0, 6.0), {ctx.input(0)})); }
+
+inline outputs map_elu(layer_context& ctx) {
+  return one(ctx.add(ops::Elu(ctx.param("elu_param").number("alpha", 1.0)), {ctx.input(0)}));
+}
+
+inline outputs map_clip(layer_context& ctx) {
+  const message_view p = ctx.param("clip_param");
+  if (!p.has("min") || !p.has("max")) ctx.fail("clip_param needs min and max");
+  return one(ctx.add(ops::Clamp(p.number("min", 0.0), p.number("max", 0.0)), {ctx.input(0)}));
+}
+
+inline outputs map_swish(layer_context& ctx) {
+  const double beta = ctx.param("swish_param").number("beta", 1.0);
+  if (beta == 1.0) return one(ctx.add(ops::Swish{}, {ctx.input(0)}));
+  return one(ctx.add(ops::Swish{}, {ctx.input(0), ctx.scalar_f32(beta, "beta")}));
+}
+
+/// shift + scale * x, skipping the identity parts; `last` names the final node when it is the layer's result.
+inline output_ref affine(layer_context& ctx, output_ref x, double scale, double shift, bool last) {
+  if (scale != 1.0) x = ctx.add(ops::Multiply{}, {x, ctx.scalar_f32(scale, "scale")}, last && shift == 0.0 ? "" : "scale_mul");
+  if (shift != 0.0) x = ctx.add(ops::Add{}, {x, ctx.scalar_f32(shift, "shift")}, last ? "" : "shift_add");
+  return x;
+}
+
+inline outputs map_power(layer_context& ctx) {
+  // y = (shift + scale * x) ^ power
+  const message_view p = ctx.param("power_param");
+  const double power = p.number("power", 1.0), scale = p.number("scale", 1.0), shift = p.number("shift", 0.0);
+  output_ref y = affine(ctx, ctx.input(0), scale, shift, power == 1.0);
+  if (power != 1.0) y = ctx.add(ops::Power{}, {y, ctx.scalar_f32(power, "power")});
+  return one(y);
+}
+
+/// ln(base) for Exp/Log's base (-1 means e).
+inline double log_of_base(const layer_context& ctx, double base) {
+  if (base == -1.0) return 1.0;
+  if (!(base > 0.0) || base == 1.0 || !std::isfinite(base))
+    ctx.fail("base must be positive and not 1 (or -1 for e), got " + std::to_string(base));
+  return std::log(base);
+}
+
+inline outputs map_exp(layer_context& ctx) {
+  // y = base ^ (shift + scale * x) = exp(ln(base) * shift + ln(base) * scale * x)
+  const message_view p = ctx.param("exp_param");
+  const double ln_base = log_of_base(ctx, p.number("base", -1.0));
+  const output_ref z = affine(ctx, ctx.input(0), ln_base * p.number("scale", 1.0), ln_base * p.number("shift", 0.0), false);
+  return one(ctx.add(ops::Exp{}, {z}));
+}
+
+inline outputs map_log(layer_context& ctx) {
+  // y = log_base(shift + scale * x) = ln(shift + scale * x) / ln(base)
+  const message_view p = ctx.param("log_param");
+  const double ln_base = log_of_base(ctx, p.number("base", -1.0));
+  const output_ref z = affine(ctx, ctx.input(0), p.number("scale", 1.0), p.number("shift", 0.0), false);
+  if (ln_base == 1.0) return one(ctx.add(ops::Log{}, {z}));
+  const output_ref l = ctx.add(ops::Log{}, {z}, "ln");
+  return one(ctx.add(ops::Multiply{}, {l, ctx.scalar_f32(1.0 / ln_base, "inv_ln_base")}));
+}
+
+inline constexpr std::string_view eltwise_ops[] = {"PROD", "SUM", "MAX"};
+
+inline outputs map_eltwise(layer_context& ctx) {
+  const message_view p = ctx.param("eltwise_param");
+  const std::string op = p.enumeration("operation", "SUM", eltwise_ops);
+  const auto coeff = p.numbers("coeff");
+  const std::size_t n = ctx.input_count();
+  if (n == 0) ctx.fail("Eltwise needs at least one bottom");
+  if (!coeff.empty() && op != "SUM") ctx.fail("coeff is only allowed with operation SUM");
+  if (!coeff.empty() && coeff.size() != n)
+    ctx.fail("coeff has " + std::to_string(coeff.size()) + " values for " + std::to_string(n) + " bottoms");
+  std::vector<output_ref> terms;
+  for (std::size_t i = 0; i < n; ++i) {
+    output_ref x = ctx.input(i);
+    if (!coeff.empty() && coeff[i] != 1.0) {
+      const bool last = n == 1;
+      x = ctx.add(ops::Multiply{}, {x, ctx.scalar_f32(coeff[i], "coeff_" + std::to_string(i))},
+                  last ? "" : "mul_" + std::to_string(i));
+    }
+    terms.push_back(x);
+  }
+  output_ref y = terms[0];
+  for (std::size_t i = 1; i < n; ++i) {
+    const std::string suffix = i + 1 == n ? "" : "step_" + std::to_string(i);
+    if (op == "SUM") y = ctx.add(ops::Add{}, {y, terms[i]}, suffix);
+    else if (op == "PROD") y = ctx.add(ops::Multiply{}, {y, terms[i]}, suffix);
+    else y = ctx.add(ops::Maximum{}, {y, terms[i]}, suffix);
+  }
+  return one(y);
+}
+
+inline outputs map_axpy(layer_context& ctx) {
+  // Axpy(a, x, y) = a * x + y, a of shape [N, C] or [N, C, 1, 1] scaling x per channel.
+  if (ctx.input_count() != 3) ctx.fail("Axpy takes three bottoms (a, x, y)");
+  const auto ra = ctx.input_rank(0, "Axpy"), rx = ctx.input_rank(1, "Axpy");
+  output_ref a = ctx.input(0);
+  if (ra < rx) {
+    std::vector<std::int64_t> axes;
+    for (std::int64_t k = ra; k < rx; ++k) axes.push_back(k);
+    a = ctx.add(ops::Unsqueeze{}, {a, ctx.constant_i64(axes, "axes")}, "unsqueeze");
+  }
+  const output_ref ax = ctx.add(ops::Multiply{}, {ctx.input(1), a}, "mul");
+  return one(ctx.add(ops::Add{}, {ax, ctx.input(2)}));
+}
+
+inline outputs map_threshold(layer_context& ctx) {
+  // 1 where x > threshold, else 0.
+  const double t = ctx.param("threshold_param").number("threshold", 0.0);
+  const output_ref above = ctx.add(ops::Greater{}, {ctx.input(0), ctx.scalar_f32(t, "threshold")}, "greater");
+  return one(ctx.add(ops::Convert(element_type::f32), {above}));
+}
+
+inline outputs map_arg_max(layer_context& ctx) {
+  // The top_k largest along `axis` as float indices (or their values with
+  // out_max_val); without an axis over each item flattened, giving [N, 1, k]
+  // (indices) or [N, 2, k] (indices, then values).
+  const message_view p = ctx.param("argmax_param");
+  const auto k = p.integer("top_k", 1);
+  if (k < 1) ctx.fail("top_k must be positive");
+  const bool values = p.boolean("out_max_val", false);
+  const auto rank = ctx.input_rank(0, "ArgMax");
+  output_ref x = ctx.input(0);
+  std::int64_t axis = 1;
+  if (p.has("axis")) {
+    axis = caffe_axis(ctx, p.integer("axis", 0), rank);
+  } else {
+    if (rank < 2) ctx.fail("ArgMax without an axis needs a bottom of rank 2 or more");
+    x = reshape_zero(ctx, x, {0, -1}, "flatten");
+  }
+  const bool per_axis = p.has("axis");
+  const ops::TopK op(axis, ops::topk_mode::max, ops::topk_sort_type::value, element_type::i64, true);
+  const node_id top = ctx.add_node(op, {x, ctx.scalar_i64(k, "k")}, per_axis && values ? "" : "topk");
+  const output_ref found{top, 0};
+  if (per_axis && values) return one(found);
+  const output_ref index = ctx.add(ops::Convert(element_type::f32), {output_ref{top, 1}}, per_axis ? "" : "index");
+  if (per_axis) return one(index);
+  const output_ref axis1 = ctx.constant_i64({1}, "axis1");
+  const output_ref i3 = ctx.add(ops::Unsqueeze{}, {index, axis1}, values ? "index3" : "");
+  if (!values) return one(i3);
+  const output_ref v3 = ctx.add(ops::Unsqueeze{}, {found, axis1}, "value3");
+  return one(ctx.add(ops::Concat(1), {i3, v3}));
+}
+
+inline void add_math_mappings(mapping_table& t) {
+  t.add("ReLU", map_relu);
+  t.add("ReLU6", map_relu6);
+  t.add("ELU", map_elu);
+  t.add("Sigmoid", map_unary<ops::Sigmoid>);
+  t.add("TanH", map_unary<ops::Tanh>);
+  t.add("AbsVal", map_unary<ops::Abs>);
+  t.add("BNLL", map_unary<ops::SoftPlus>); // log(1 + exp(x))
+  t.add("Clip", map_clip);
+  t.add("Swish", map_swish);
+  t.add("Power", map_power);
+  t.add("Exp", map_exp);
+  t.add("Log", map_log);
+  t.add("Eltwise", map_eltwise);
+  t.add("Axpy", map_axpy);
+  t.add("Threshold", map_threshold);
+  t.add("ArgMax", map_arg_max);
+}
+
+} // namespace irforge::caffe::detail
+// ---- end irforge/frontends/caffe/mappings_math.hpp ----
+// ---- begin irforge/frontends/caffe/mappings_nn.hpp ----
+// irforge — Caffe mappings of the neural-network layers: Convolution,
+// Deconvolution, InnerProduct, Pooling, LRN, MVN, BatchNorm, Scale, Bias,
+// Normalize, Softmax, PReLU.
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace irforge::caffe::detail {
+
+/// Kernel, stride, pad and dilation of a ConvolutionParameter (Caffe defaults).
+struct conv_geometry {
+  std::vector<std::int64_t> kernel, stride, pad, dilation;
+};
+
+inline conv_geometry read_conv_geometry(const layer_context& ctx, const message_view& p, std::size_t spatial) {
+  conv_geometry g;
+  g.kernel = spatial_values(ctx, p, "kernel", "kernel_size", spatial, 0, true);
+  g.stride = spatial_values(ctx, p, "stride", "stride", spatial, 1);
+  g.pad = spatial_values(ctx, p, "pad", "pad", spatial, 0);
+  const auto d = p.integers("dilation");
+  if (d.empty()) g.dilation.assign(spatial, 1);
+  else if (d.size() == 1) g.dilation.assign(spatial, d[0]);
+  else if (d.size() == spatial) g.dilation = d;
+  else ctx.fail("dilation has " + std::to_string(d.size()) + " values; give 1 or one per spatial axis");
+  for (auto k : g.kernel) ctx.require(k >= 1, "kernel sizes must be positive");
+  return g;
+}
+
+/// What Convolution and Deconvolution share: channels, groups, weights' shape.
+struct conv_setup {
+  std::int64_t rank = 0, channels = 0, outputs = 0, group = 1;
+  conv_geometry geo;
+  bool bias = true;
+};
+
+inline conv_setup read_conv(const layer_context& ctx) {
+  const message_view p = ctx.param("convolution_param");
+  conv_setup s;
+  if (ctx.input_count() != 1) ctx.fail("takes one bottom (weights from a second bottom are not supported)");
+  s.rank = ctx.input_rank(0, ctx.type());
+  if (s.rank < 3 || s.rank > 5) ctx.fail("the bottom must have 1 to 3 spatial axes, got shape " + ctx.input_shape(0).to_string());
+  if (p.integer("axis", 1) != 1) ctx.fail("convolution over an axis other than 1 is not supported");
+  s.channels = ctx.static_dim(0, 1, ctx.type());
+  s.outputs = p.integer("num_output", 0);
+  if (s.outputs < 1) ctx.fail("num_output must be positive");
+  s.group = p.integer("group", 1);
+  if (s.group < 1) ctx.fail("group must be positive");
+  if (s.channels % s.group != 0 || s.outputs % s.group != 0)
+    ctx.fail("group " + std::to_string(s.group) + " must divide both the input channels (" + std::to_string(s.channels) +
+             ") and num_output (" + std::to_string(s.outputs) + ")");
+  s.geo = read_conv_geometry(ctx, p, static_cast<std::size_t>(s.rank - 2));
+  s.bias = p.boolean("bias_term", true);
+  return s;
+}
+
+/// Adds the per-channel bias blob (blob 1) after a conv-like output.
+inline output_ref add_conv_bias(layer_context& ctx, output_ref y, std::int64_t channels, std::int64_t rank) {
+  const tensor b = ctx.blob_values(1, {channels}, "bias");
+  return ctx.add(ops::Add{}, {y, ctx.constant(b.reshaped(channel_shape(channels, rank)), "bias")});
+}
+
+inline outputs map_convolution(layer_context& ctx) {
+  const conv_setup s = read_conv(ctx);
+  shape wdims{s.outputs, s.channels / s.group};
+  wdims.insert(wdims.end(), s.geo.kernel.begin(), s.geo.kernel.end());
+  const tensor w = ctx.blob_values(0, wdims, "weights");
+  const std::string_view conv_name = s.bias ? "WithoutBiases" : "";
+  output_ref y;
+  if (s.group == 1) {
+    y = ctx.add(ops::Convolution(s.geo.stride, s.geo.dilation, s.geo.pad, s.geo.pad), {ctx.input(0), ctx.constant(w, "weights")},
+                conv_name);
+  } else {
+    shape gdims{s.group, s.outputs / s.group};
+    gdims.insert(gdims.end(), wdims.begin() + 1, wdims.end());
+    y = ctx.add(ops::GroupConvolution(s.geo.stride, s.geo.dilation, s.geo.pad, s.geo.pad),
+                {ctx.input(0), ctx.constant(w.reshaped(gdims), "weights")}, conv_name);
+  }
+  return one(s.bias ? add_conv_bias(ctx, y, s.outputs, s.rank) : y);
+}
+
+inline outputs map_deconvolution(layer_context& ctx) {
+  const conv_setup s = read_conv(ctx);
+  // Caffe stores deconvolution weights as [C_in, C_out / group, k...].
+  shape wdims{s.channels, s.outputs / s.group};
+  wdims.insert(wdims.end(), s.geo.kernel.begin(), s.geo.kernel.end());
+  const tensor w = ctx.blob_values(0, wdims, "weights");
+  const std::string_view conv_name = s.bias ? "WithoutBiases" : "";
+  auto fill = [&](auto op) {
+    op.strides = s.geo.stride;
+    op.dilations = s.geo.dilation;
+    op.pads_begin = s.geo.pad;
+    op.pads_end = s.geo.pad;
+    op.auto_pad = ops::pad_type::explicit_;
+    op.output_padding.assign(s.geo.kernel.size(), 0);
+    return op;
+  };
+  output_ref y;
+  if (s.group == 1) {
+    y = ctx.add(fill(ops::ConvolutionBackpropData{}), {ctx.input(0), ctx.constant(w, "weights")}, conv_name);
+  } else {
+    shape gdims{s.group, s.channels / s.group};
+    gdims.insert(gdims.end(), wdims.begin() + 1, wdims.end());
+    y = ctx.add(fill(ops::GroupConvolutionBackpropData{}), {ctx.input(0), ctx.constant(w.reshaped(gdims), "weights")},
+                conv_name);
+  }
+  return one(s.bias ? add_conv_bias(ctx, y, s.outputs, s.rank) : y);
+}
+
+inline outputs map_inner_product(layer_context& ctx) {
+  const message_view p = ctx.param("inner_product_param");
+  const auto rank = ctx.input_rank(0, "InnerProduct");
+  const auto axis = caffe_axis(ctx, p.integer("axis", 1), rank);
+  const auto n = p.integer("num_output", 0);
+  if (n < 1) ctx.fail("num_output must be positive");
+  const bool transpose = p.boolean("transpose", false);
+  const bool bias = p.boolean("bias_term", true);
+  // Everything from `axis` on is flattened into K.
+  const auto& xs = ctx.input_shape(0);
+  std::vector<dimension> tail(xs.dims().begin() + axis, xs.dims().end());
+  if (!partial_shape(tail).is_static())
+    ctx.fail("InnerProduct needs static dimensions from axis " + std::to_string(axis) + " on, got " + xs.to_string());
+  const shape x = partial_shape(tail).to_shape();
+  const std::int64_t k = product(ctx, x, 0, x.size());
+  output_ref in = ctx.input(0);
+  if (axis != rank - 1) {
+    std::vector<std::int64_t> target(static_cast<std::size_t>(axis), 0);
+    target.push_back(-1);
+    in = reshape_zero(ctx, in, target, "flatten");
+  }
+  // Weights [N, K] (or [K, N] with transpose: true).
+  const tensor w = ctx.blob_values(0, transpose ? shape{k, n} : shape{n, k}, "weights");
+  output_ref y = ctx.add(ops::MatMul(false, !transpose), {in, ctx.constant(w, "weights")}, bias ? "WithoutBiases" : "");
+  if (bias) y = ctx.add(ops::Add{}, {y, ctx.blob(1, {n}, "bias")});
+  return one(y);
+}
+
+/// Caffe's pooled size: ceil((in + 2p - k) / s) + 1, minus one when that last
+/// window would start inside the end padding (only with padding); or floor.
+inline std::int64_t caffe_pooled_size(std::int64_t in, std::int64_t k, std::int64_t s, std::int64_t p, bool ceil) {
+  const std::int64_t span = in + 2 * p - k;
+  if (!ceil) return ops::spatial::floor_div(span, s) + 1;
+  std::int64_t out = ops::spatial::ceil_div(span, s) + 1;
+  if (p > 0 && (out - 1) * s >= in + p) --out;
+  return out;
+}
+
+/// The IR rounding that gives Caffe's sizes: floor or ceil (opset1) when one
+/// of them does, else ceil_torch (opset14), which is Caffe's rule.
+inline ops::rounding_type pool_rounding(const layer_context& ctx, const conv_geometry& g, bool ceil) {
+  if (!ceil) return ops::rounding_type::floor;
+  const auto& xs = ctx.input_shape(0);
+  bool floor_ok = true, ceil_ok = true;
+  for (std::size_t i = 0; i < g.kernel.size(); ++i) {
+    const std::int64_t p = g.pad[i], k = g.kernel[i], s = g.stride[i];
+    constexpr auto limit = ops::spatial::max_window_value;
+    if (s < 1 || p < 0 || k < 1 || s > limit || p > limit || k > limit)
+      return ops::rounding_type::ceil; // invalid: the op's shape inference rejects it with a message
+    if (!xs.rank_is_static() || !xs[i + 2].is_static() || xs[i + 2].min() > ops::spatial::max_dimension) {
+      if (p > 0) return ops::rounding_type::ceil_torch; // exact for any size
+      floor_ok = false;
+      continue;
+    }
+    const std::int64_t in = xs[i + 2].min();
+    const std::int64_t want = caffe_pooled_size(in, k, s, p, true);
+    floor_ok = floor_ok && want == caffe_pooled_size(in, k, s, p, false);
+    ceil_ok = ceil_ok && want == ops::spatial::ceil_div(in + 2 * p - k, s) + 1;
+  }
+  if (floor_ok) return ops::rounding_type::floor;
+  if (ceil_ok) return ops::rounding_type::ceil;
+  return ops::rounding_type::ceil_torch;
+}
+
+inline constexpr std::string_view pool_methods[] = {"MAX", "AVE", "STOCHASTIC"};
+inline constexpr std::string_view round_modes[] = {"CEIL", "FLOOR"};
+
+inline outputs map_pooling(layer_context& ctx) {
+  const message_view p = ctx.param("pooling_param");
+  const auto rank = ctx.input_rank(0, "Pooling");
+  if (rank < 3 || rank > 5) ctx.fail("the bottom must have 1 to 3 spatial axes, got shape " + ctx.input_shape(0).to_string());
+  const std::string method = p.enumeration("pool", "MAX", pool_methods);
+  if (method != "MAX" && method != "AVE") ctx.fail("pooling method " + method + " is not supported (only MAX and AVE)");
+  const bool max = method == "MAX";
+  if (p.boolean("global_pooling", false)) {
+    std::vector<std::int64_t> axes;
+    for (std::int64_t a = 2; a < rank; ++a) axes.push_back(a);
+    const auto ax = ctx.constant_i64(axes, "axes");
+    return one(max ? ctx.add(ops::ReduceMax(true), {ctx.input(0), ax}) : ctx.add(ops::ReduceMean(true), {ctx.input(0), ax}));
+  }
+  const auto spatial = static_cast<std::size_t>(rank - 2);
+  conv_geometry g;
+  g.kernel = spatial_values(ctx, p, "kernel", "kernel_size", spatial, 0, true);
+  g.stride = spatial_values(ctx, p, "stride", "stride", spatial, 1);
+  g.pad = spatial_values(ctx, p, "pad", "pad", spatial, 0);
+  // BVLC: round_mode CEIL (default) or FLOOR; some forks: ceil_mode: false.
+  bool ceil = p.enumeration("round_mode", "CEIL", round_modes) == "CEIL";
+  if (p.has("ceil_mode")) ceil = p.boolean("ceil_mode", true);
+  const ops::rounding_type rounding = pool_rounding(ctx, g, ceil);
+  auto fill = [&](auto op) {
+    op.kernel = g.kernel;
+    op.strides = g.stride;
+    op.pads_begin = g.pad;
+    op.pads_end = g.pad;
+    op.auto_pad = ops::pad_type::explicit_;
+    op.rounding_type = rounding;
+    return op;
+  };
+  const bool torch = rounding == ops::rounding_type::ceil_torch;
+  if (max) {
+    if (!torch) return one(ctx.add(fill(ops::v1::MaxPool{}), {ctx.input(0)}));
+    auto op = fill(ops::MaxPool{});
+    op.dilations.assign(spatial, 1);
+    return one(output_ref{ctx.add_node(op, {ctx.input(0)}), 0});
+  }
+  // Caffe averages over the window clipped to the padded input: padding counts.
+  if (!torch) {
+    auto op = fill(ops::v1::AvgPool{});
+    op.exclude_pad = false;
+    return one(ctx.add(op, {ctx.input(0)}));
+  }
+  auto op = fill(ops::AvgPool{});
+  op.exclude_pad = false;
+  return one(ctx.add(op, {ctx.input(0)}));
+}
+
+inline constexpr std::string_view norm_regions[] = {"ACROSS_CHANNELS", "WITHIN_CHANNEL"};
+
+inline outputs map_lrn(layer_context& ctx) {
+  const message_view p = ctx.param("lrn_param");
+  const auto size = p.integer("local_size", 5);
+  if (size < 1) ctx.fail("local_size must be positive");
+  const double alpha = p.number("alpha", 1.0), beta = p.number("beta", 0.75);
+  if (p.enumeration("norm_region", "ACROSS_CHANNELS", norm_regions) == "ACROSS_CHANNELS")
+    return one(ctx.add(ops::LRN(alpha, beta, p.number("k", 1.0), size), {ctx.input(0), ctx.constant_i64({1}, "axes")}));
+  // WITHIN_CHANNEL: Caffe averages x^2 over a size x size window (padding
+  // counts) and uses 1 + alpha * mean, i.e. k = 1.
+  const auto rank = ctx.input_rank(0, "LRN");
+  if (rank != 4) ctx.fail("WITHIN_CHANNEL needs a 4-D bottom");
+  return one(ctx.add(ops::LRN(alpha, beta, 1.0, size), {ctx.input(0), ctx.constant_i64({2, 3}, "axes")}));
+}
+
+inline outputs map_mvn(layer_context& ctx) {
+  const message_view p = ctx.param("mvn_param");
+  const auto rank = ctx.input_rank(0, "MVN");
+  const bool across = p.boolean("across_channels", false);
+  std::vector<std::int64_t> axes;
+  for (std::int64_t a = across ? 1 : 2; a < rank; ++a) axes.push_back(a);
+  if (axes.empty()) ctx.fail("MVN needs a bottom of rank 3 or more (rank 2 with across_channels)");
+  // Caffe divides by sqrt(variance) + eps.
+  const ops::MVN op(p.boolean("normalize_variance", true), p.number_f32("eps", 1e-9f),
+                    ops::mvn_eps_mode::outside_sqrt);
+  return one(ctx.add(op, {ctx.input(0), ctx.constant_i64(axes, "axes")}));
+}
+
+inline outputs map_batch_norm(layer_context& ctx) {
+  const message_view p = ctx.param("batch_norm_param");
+  const auto rank = ctx.input_rank(0, "BatchNorm");
+  if (rank < 2) ctx.fail("BatchNorm needs a bottom of rank 2 or more");
+  const auto c = ctx.static_dim(0, 1, "BatchNorm");
+  // Blobs: running mean and variance, both scaled by the moving-average factor (blob 2).
+  const tensor mean = ctx.blob_values(0, {c}, "mean", 0.0f);
+  const tensor var = ctx.blob_values(1, {c}, "variance", 1.0f);
+  const tensor factor = ctx.blob_values(2, {1}, "moving_average_factor", 1.0f);
+  const float f = factor.at<float>(0);
+  const float scale = f == 0.0f ? 0.0f : 1.0f / f;
+  std::vector<float> m = mean.values<float>(), v = var.values<float>();
+  for (auto& x : m) x *= scale;
+  for (auto& x : v) x *= scale;
+  const auto gamma = ctx.constant_f32(std::vector<float>(static_cast<std::size_t>(c), 1.0f), {c}, "gamma");
+  const auto beta = ctx.constant_f32(std::vector<float>(static_cast<std::size_t>(c), 0.0f), {c}, "beta");
+  const auto mean_c = ctx.constant_f32(std::move(m), {c}, "mean");
+  const auto var_c = ctx.constant_f32(std::move(v), {c}, "variance");
+  const double eps = p.number("eps", 1e-5);
+  return one(ctx.add(ops::BatchNormInference(eps), {ctx.input(0), gamma, beta, mean_c, var_c}));
+}
+
+/// Scale and Bias: the second operand covers axes [axis, axis + its rank) of
+/// the first; it is a second bottom, or a learned blob whose shape is the
+/// first bottom's dims [axis, axis + num_axes).
+struct affine_operand {
+  output_ref value;
+  std::int64_t next_blob = 0; ///< index of the blob after the operand's own
+};
+
+inline affine_operand affine_operand_of(layer_context& ctx, const message_view& p, std::string_view role, float fill) {
+  const auto rank = ctx.input_rank(0, ctx.type());
+  const auto& xs = ctx.input_shape(0);
+  if (ctx.input_count() >= 2) {
+    const auto& ss = ctx.input_shape(1);
+    if (!ss.is_static()) ctx.fail("the second bottom needs a static shape, got " + ss.to_string());
+    const shape s = ss.to_shape();
+    const auto axis = s.empty() ? 0 : caffe_axis(ctx, p.integer("axis", 1), rank);
+    if (axis + static_cast<std::int64_t>(s.size()) > rank)
+      ctx.fail("the second bottom " + ss.to_string() + " does not fit the first " + xs.to_string() + " at axis " +
+               std::to_string(axis));
+    shape target = s;
+    target.resize(static_cast<std::size_t>(rank - axis), 1);
+    output_ref v = ctx.input(1);
+    if (target != s) v = reshape_to(ctx, v, target, std::string(role) + "/reshape");
+    return {v, 0};
+  }
+  auto num_axes = p.integer("num_axes", 1);
+  const auto axis = caffe_axis(ctx, p.integer("axis", 1), rank);
+  if (num_axes == -1) num_axes = rank - axis;
+  if (num_axes < 0 || axis + num_axes > rank)
+    ctx.fail("num_axes " + std::to_string(num_axes) + " does not fit a bottom of rank " + std::to_string(rank) +
+             " at axis " + std::to_string(axis));
+  shape s;
+  for (std::int64_t a = axis; a < axis + num_axes; ++a) s.push_back(ctx.static_dim(0, a, ctx.type()));
+  const tensor t = ctx.blob_values(0, s, role, fill);
+  // Full rank [1.., S, ..1]: broadcasts by NumPy rules and reads as per-channel to the fusion passes.
+  shape full(static_cast<std::size_t>(rank), 1);
+  std::copy(s.begin(), s.end(), full.begin() + axis);
+  return {ctx.constant(t.reshaped(full), role), 1};
+}
+
+/// The bias blob `index` of Scale, shaped like the scale operand.
+inline output_ref affine_bias_blob(layer_context& ctx, std::int64_t index, const partial_shape& operand) {
+  const shape s = operand.to_shape();
+  return ctx.constant(ctx.blob_values(static_cast<std::size_t>(index), {static_cast<std::int64_t>(element_count(s))}, "bias").reshaped(s),
+                      "bias");
+}
+
+inline outputs map_scale(layer_context& ctx) {
+  const message_view p = ctx.param("scale_param");
+  const affine_operand scale = affine_operand_of(ctx, p, "weights", 1.0f);
+  const bool bias = p.boolean("bias_term", false);
+  output_ref y = ctx.add(ops::Multiply{}, {ctx.input(0), scale.value}, bias ? "mul" : "");
+  if (!bias) return one(y);
+  // The bias has the scale's shape (up to the trailing ones added for broadcasting).
+  const auto& ss = ctx.g().info(scale.value).shape;
+  if (!ss.is_static()) ctx.fail("the scale needs a static shape for its bias");
+  return one(ctx.add(ops::Add{}, {y, affine_bias_blob(ctx, scale.next_blob, ss)}));
+}
+
+inline outputs map_bias(layer_context& ctx) {
+  const message_view p = ctx.param("bias_param");
+  const affine_operand b = affine_operand_of(ctx, p, "bias", 0.0f);
+  return one(ctx.add(ops::Add{}, {ctx.input(0), b.value}));
+}
+
+inline outputs map_normalize(layer_context& ctx) {
+  // SSD's Normalize (norm_param): x / sqrt(sum x^2 + eps), times a learned scale.
+  message_view p = ctx.param("norm_param");
+  if (p.empty()) p = ctx.param("normalize_param");
+  const auto rank = ctx.input_rank(0, "Normalize");
+  if (rank < 2) ctx.fail("Normalize needs a bottom of rank 2 or more");
+  const bool across_spatial = p.boolean("across_spatial", true);
+  const bool channel_shared = p.boolean("channel_shared", true);
+  std::vector<std::int64_t> axes{1};
+  if (across_spatial)
+    for (std::int64_t a = 2; a < rank; ++a) axes.push_back(a);
+  const float eps = p.number_f32("eps", 1e-10f);
+  const output_ref n =
+      ctx.add(ops::NormalizeL2(eps, ops::eps_mode::add), {ctx.input(0), ctx.constant_i64(axes, "axes")}, "normalize");
+  const message_view filler = p.message("scale_filler");
+  const float fill = filler.string("type", "constant") == "constant" ? filler.number_f32("value", 1.0f) : 0.0f;
+  output_ref scale;
+  if (channel_shared) {
+    scale = ctx.constant(ctx.blob_values(0, {1}, "weights", fill).reshaped({}), "weights");
+  } else {
+    const auto c = ctx.static_dim(0, 1, "Normalize");
+    scale = ctx.constant(ctx.blob_values(0, {c}, "weights", fill).reshaped(channel_shape(c, rank)), "weights");
+  }
+  return one(ctx.add(ops::Multiply{}, {n, scale}));
+}
+
+inline outputs map_softmax(layer_context& ctx) {
+  const auto rank = ctx.input_rank(0, "Softmax");
+  const auto axis = caffe_axis(ctx, ctx.param("softmax_param").integer("axis", 1), rank);
+  return one(ctx.add(ops::Softmax(axis), {ctx.input(0)}));
+}
+
+inline outputs map_prelu(layer_context& ctx) {
+  const message_view p = ctx.param("prelu_param");
+  const bool shared = p.boolean("channel_shared", false);
+  const message_view filler = p.message("filler");
+  const float fill = filler.string("type", "constant") == "constant" ? filler.number_f32("value", 0.25f) : 0.0f;
+  const auto c = shared ? 1 : ctx.static_dim(0, 1, "PReLU");
+  return one(ctx.add(ops::PRelu{}, {ctx.input(0), ctx.blob(0, {c}, "slope", fill)}));
+}
+
+inline void add_nn_mappings(mapping_table& t) {
+  t.add("Convolution", map_convolution);
+  t.add("Deconvolution", map_deconvolution);
+  t.add("InnerProduct", map_inner_product);
+  t.add("Pooling", map_pooling);
+  t.add("LRN", map_lrn);
+  t.add("MVN", map_mvn);
+  t.add("BatchNorm", map_batch_norm);
+  t.add("Scale", map_scale);
+  t.add("Bias", map_bias);
+  t.add("Normalize", map_normalize);
+  t.add("Softmax", map_softmax);
+  t.add("PReLU", map_prelu);
+}
+
+} // namespace irforge::caffe::detail
+// ---- end irforge/frontends/caffe/mappings_nn.hpp ----
+// ---- begin irforge/frontends/caffe/mappings_tensor.hpp ----
+// irforge — Caffe mappings of the layers that move data: Concat, Slice,
+// Split, Dropout, Flatten, Reshape, Permute, Crop, Tile, Interp, Upsample,
+// ShuffleChannel, Silence.
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace irforge::caffe::detail {
+
+inline outputs map_identity(layer_context& ctx) { return aliases(ctx, ctx.input(0)); }
+
+inline outputs map_concat(layer_context& ctx) {
+  const message_view p = ctx.param("concat_param");
+  if (ctx.input_count() == 1) return one(ctx.input(0)); // a copy
+  const auto rank = ctx.input_rank(0, "Concat");
+  // `concat_dim` is the deprecated spelling of `axis` (no negative values).
+  const auto axis = p.has("axis") || !p.has("concat_dim") ? caffe_axis(ctx, p.integer("axis", 1), rank)
+                                                          : caffe_axis(ctx, p.integer("concat_dim", 1), rank);
+  std::vector<output_ref> in;
+  for (std::size_t i = 0; i < ctx.input_count(); ++i) in.push_back(ctx.input(i));
+  return one(ctx.add(ops::Concat(axis), in));
+}
+
+inline outputs map_slice(layer_context& ctx) {
+  const message_view p = ctx.param("slice_param");
+  const auto rank = ctx.input_rank(0, "Slice");
+  const auto axis = p.has("axis") || !p.has("slice_dim") ? caffe_axis(ctx, p.integer("axis", 1), rank)
+                                                         : caffe_axis(ctx, p.integer("slice_dim", 1), rank);
+  const auto tops = static_cast<std::int64_t>(ctx.output_count());
+  if (tops == 0) ctx.fail("Slice has no tops");
+  const auto points = p.integers("slice_point");
+  const auto axis_c = ctx.scalar_i64(axis, "axis");
+  node_id id = 0;
+  if (points.empty()) {
+    id = ctx.add_node(ops::Split(tops), {ctx.input(0), axis_c});
+  } else {
+    if (static_cast<std::int64_t>(points.size()) != tops - 1)
+      ctx.fail(std::to_string(points.size()) + " slice points for " + std::to_string(tops) + " tops (need tops - 1)");
+    std::vector<std::int64_t> lengths;
+    std::int64_t prev = 0;
+    for (auto pt : points) {
+      if (pt <= prev) ctx.fail("slice points must be positive and increasing");
+      lengths.push_back(pt - prev);
+      prev = pt;
+    }
+    const auto& d = ctx.input_shape(0)[static_cast<std::size_t>(axis)];
+    if (d.is_static() && d.min() <= prev)
+      ctx.fail("slice point " + std::to_string(prev) + " is beyond the axis size " + std::to_string(d.min()));
+    lengths.push_back(-1); // the rest
+    id = ctx.add_node(ops::VariadicSplit{}, {ctx.input(0), axis_c, ctx.constant_i64(lengths, "split_lengths")});
+  }
+  outputs out;
+  for (std::uint32_t k = 0; k < static_cast<std::uint32_t>(tops); ++k) out.push_back(output_ref{id, k});
+  return out;
+}
+
+inline outputs map_flatten(layer_context& ctx) {
+  const message_view p = ctx.param("flatten_param");
+  const auto rank = ctx.input_rank(0, "Flatten");
+  const auto axis = caffe_axis(ctx, p.integer("axis", 1), rank);
+  const auto end = caffe_axis(ctx, p.integer("end_axis", -1), rank, "end_axis");
+  if (end < axis) ctx.fail("end_axis " + std::to_string(end) + " comes before axis " + std::to_string(axis));
+  std::vector<std::int64_t> target(static_cast<std::size_t>(axis), 0);
+  target.push_back(-1);
+  // Dims after end_axis move to new positions, so they must be known.
+  for (std::int64_t a = end + 1; a < rank; ++a) target.push_back(ctx.static_dim(0, a, "Flatten before the last axis"));
+  return one(reshape_zero(ctx, ctx.input(0), target, ""));
+}
+
+inline outputs map_reshape(layer_context& ctx) {
+  const message_view p = ctx.param("reshape_param");
+  const auto rank = ctx.input_rank(0, "Reshape");
+  const auto dims = p.message("shape").integers("dim");
+  auto axis = p.integer("axis", 0);
+  const auto num_axes = p.integer("num_axes", -1);
+  // Caffe: a negative axis counts from the end, -1 meaning "after the last".
+  const std::int64_t start = axis >= 0 ? axis : rank + axis + 1;
+  if (start < 0 || start > rank) ctx.fail("axis " + std::to_string(axis) + " is out of range for rank " + std::to_string(rank));
+  const std::int64_t end = num_axes == -1 ? rank : start + num_axes;
+  if (num_axes < -1 || end > rank) ctx.fail("num_axes " + std::to_string(num_axes) + " is out of range");
+  if (std::count(dims.begin(), dims.end(), -1) > 1) ctx.fail("at most one dim may be -1");
+  for (auto d : dims)
+    if (d < -1) ctx.fail("dim " + std::to_string(d) + " is invalid");
+  std::vector<std::int64_t> target(static_cast<std::size_t>(start), 0);
+  const bool same_positions = static_cast<std::int64_t>(dims.size()) == end - start;
+  for (std::size_t i = 0; i < dims.size(); ++i) {
+    // 0 copies the bottom's dim start + i; Reshape's special zero copies at the output index, the same one.
+    if (dims[i] == 0 && start + static_cast<std::int64_t>(i) >= rank)
+      ctx.fail("dim 0 at index " + std::to_string(i) + " copies a dimension the bottom does not have");
+    target.push_back(dims[i]);
+  }
+  for (std::int64_t a = end; a < rank; ++a)
+    target.push_back(same_positions ? 0 : ctx.static_dim(0, a, "Reshape of part of the axes"));
+  return one(reshape_zero(ctx, ctx.input(0), target, ""));
+}
+
+inline outputs map_permute(layer_context& ctx) {
+  const auto rank = ctx.input_rank(0, "Permute");
+  auto order = ctx.param("permute_param").integers("order");
+  std::vector<bool> seen(static_cast<std::size_t>(rank), false);
+  for (auto& a : order) {
+    a = caffe_axis(ctx, a, rank, "order axis");
+    if (seen[static_cast<std::size_t>(a)]) ctx.fail("order names axis " + std::to_string(a) + " twice");
+    seen[static_cast<std::size_t>(a)] = true;
+  }
+  // Axes the order leaves out follow in their original order.
+  for (std::int64_t a = 0; a < rank; ++a)
+    if (!seen[static_cast<std::size_t>(a)]) order.push_back(a);
+  bool identity = true;
+  for (std::int64_t a = 0; a < rank; ++a) identity = identity && order[static_cast<std::size_t>(a)] == a;
+  if (identity) return one(ctx.input(0));
+  return one(ctx.add(ops::Transpose{}, {ctx.input(0), ctx.constant_i64(order, "order")}));
+}
+
+inline outputs map_crop(layer_context& ctx) {
+  // Crops bottom 0 to the shape of bottom 1 on the axes from `axis` on.
+  if (ctx.input_count() != 2) ctx.fail("Crop takes two bottoms (data and the reference shape)");
+  const message_view p = ctx.param("crop_param");
+  const auto rank = ctx.input_rank(0, "Crop");
+  const auto axis = caffe_axis(ctx, p.integer("axis", 2), rank);
+  const auto offsets = p.integers("offset");
+  const auto n = rank - axis;
+  if (offsets.size() > 1 && static_cast<std::int64_t>(offsets.size()) != n)
+    ctx.fail(std::to_string(offsets.size()) + " offsets for " + std::to_string(n) + " cropped axes (give 0, 1 or one per axis)");
+  std::vector<std::int64_t> start, stop, step, axes;
+  for (std::int64_t a = axis; a < rank; ++a) {
+    const auto i = static_cast<std::size_t>(a - axis);
+    const std::int64_t off = offsets.empty() ? 0 : offsets[offsets.size() == 1 ? 0 : i];
+    if (off < 0 || off > ops::spatial::max_dimension) ctx.fail("crop offset " + std::to_string(off) + " is out of range");
+    const std::int64_t size = ctx.static_dim(1, a, "Crop");
+    const auto& d = ctx.input_shape(0)[static_cast<std::size_t>(a)];
+    if (d.is_static() && off + size > d.min())
+      ctx.fail("crop of " + std::to_string(size) + " at offset " + std::to_string(off) + " exceeds dimension " +
+               std::to_string(a) + " of size " + std::to_string(d.min()));
+    start.push_back(off);
+    stop.push_back(off + size);
+    step.push_back(1);
+    axes.push_back(a);
+  }
+  return one(ctx.add(ops::Slice{}, {ctx.input(0), ctx.constant_i64(start, "start"), ctx.constant_i64(stop, "stop"),
+                                    ctx.constant_i64(step, "step"), ctx.constant_i64(axes, "axes")}));
+}
+
+inline outputs map_tile(layer_context& ctx) {
+  const message_view p = ctx.param("tile_param");
+  const auto rank = ctx.input_rank(0, "Tile");
+  const auto axis = caffe_axis(ctx, p.integer("axis", 1), rank);
+  const auto tiles = p.integer("tiles", 0);
+  if (tiles < 1) ctx.fail("tiles must be positive");
+  std::vector<std::int64_t> repeats(static_cast<std::size_t>(rank), 1);
+  repeats[static_cast<std::size_t>(axis)] = tiles;
+  return one(ctx.add(ops::Tile{}, {ctx.input(0), ctx.constant_i64(repeats, "repeats")}));
+}
+
+/// Resizes H and W (axes 2, 3) of a 4-D value to `size` with an Interpolate-4.
+inline output_ref resize_hw(layer_context& ctx, output_ref x, std::int64_t in_h, std::int64_t in_w, std::int64_t h,
+                            std::int64_t w, bool linear) {
+  ops::v4::Interpolate op;
+  op.shape_calculation_mode = ops::shape_calculation_mode::sizes;
+  if (linear) {
+    op.mode = ops::interpolate_mode::linear_onnx;
+    op.coordinate_transformation_mode = ops::coordinate_transformation_mode::align_corners;
+  } else {
+    op.mode = ops::interpolate_mode::nearest;
+    op.coordinate_transformation_mode = ops::coordinate_transformation_mode::asymmetric;
+    op.nearest_mode = ops::nearest_mode::floor;
+  }
+  op.pads_begin.assign(4, 0);
+  op.pads_end.assign(4, 0);
+  const auto scales = ctx.constant_f32({static_cast<float>(h) / static_cast<float>(in_h),
+                                        static_cast<float>(w) / static_cast<float>(in_w)},
+                                       {2}, "scales");
+  return ctx.add(op, {x, ctx.constant_i64({h, w}, "sizes"), scales, ctx.constant_i64({2, 3}, "axes")});
+}
+
+inline outputs map_interp(layer_context& ctx) {
+  // DeepLab/PSPNet Interp: bilinear with aligned corners; the output size
+  // from height/width, zoom_factor and/or shrink_factor, after cropping
+  // by the (non-positive) pad_beg/pad_end.
+  const message_view p = ctx.param("interp_param");
+  if (ctx.input_rank(0, "Interp") != 4) ctx.fail("Interp needs a 4-D bottom");
+  const auto pad_beg = p.integer("pad_beg", 0), pad_end = p.integer("pad_end", 0);
+  if (pad_beg > 0 || pad_end > 0) ctx.fail("Interp supports only non-positive pad_beg/pad_end (a crop)");
+  std::int64_t in_h = ctx.static_dim(0, 2, "Interp"), in_w = ctx.static_dim(0, 3, "Interp");
+  output_ref x = ctx.input(0);
+  if (pad_beg != 0 || pad_end != 0) {
+    const std::int64_t h = in_h + pad_beg + pad_end, w = in_w + pad_beg + pad_end;
+    if (h < 1 || w < 1) ctx.fail("pad_beg/pad_end crop away the whole input");
+    x = ctx.add(ops::Slice{}, {x, ctx.constant_i64({-pad_beg, -pad_beg}, "crop_start"),
+                               ctx.constant_i64({-pad_beg + h, -pad_beg + w}, "crop_stop"),
+                               ctx.constant_i64({1, 1}, "crop_step"), ctx.constant_i64({2, 3}, "crop_axes")},
+                "crop");
+    in_h = h;
+    in_w = w;
+  }
+  const bool zoom = p.has("zoom_factor"), shrink = p.has("shrink_factor"), sized = p.has("height") && p.has("width");
+  const auto zf = p.integer("zoom_factor", 1), sf = p.integer("shrink_factor", 1);
+  constexpr std::int64_t limit = std::int64_t{1} << 24; // keeps every size below in int64
+  if (zoom && (zf < 1 || zf > limit)) ctx.fail("zoom_factor must be in [1, 2^24]");
+  if (shrink && (sf < 1 || sf > limit)) ctx.fail("shrink_factor must be in [1, 2^24]");
+  if (in_h > limit || in_w > limit) ctx.fail("Interp input is larger than 2^24 on H or W");
+  std::int64_t h = 0, w = 0;
+  if (shrink && !zoom) {
+    h = (in_h - 1) / sf + 1;
+    w = (in_w - 1) / sf + 1;
+  } else if (zoom && !shrink) {
+    h = in_h + (in_h - 1) * (zf - 1);
+    w = in_w + (in_w - 1) * (zf - 1);
+  } else if (sized) {
+    h = p.integer("height", 0);
+    w = p.integer("width", 0);
+  } else if (zoom && shrink) {
+    h = (in_h - 1) / sf + 1;
+    w = (in_w - 1) / sf + 1;
+    h = h + (h - 1) * (zf - 1);
+    w = w + (w - 1) * (zf - 1);
+  } else {
+    ctx.fail("Interp needs zoom_factor, shrink_factor, or height and width");
+  }
+  if (h < 1 || w < 1) ctx.fail("the output size " + std::to_string(h) + "x" + std::to_string(w) + " is empty");
+  return one(resize_hw(ctx, x, in_h, in_w, h, w, true));
+}
+
+inline outputs map_upsample(layer_context& ctx) {
+  // YOLO-style Upsample: nearest neighbour by an integer factor.
+  if (ctx.input_count() != 1)
+    ctx.fail("Upsample with a second bottom (SegNet's unpooling with a mask) is not supported");
+  const message_view p = ctx.param("upsample_param");
+  if (ctx.input_rank(0, "Upsample") != 4) ctx.fail("Upsample needs a 4-D bottom");
+  const auto in_h = ctx.static_dim(0, 2, "Upsample"), in_w = ctx.static_dim(0, 3, "Upsample");
+  const auto scale = p.integer("scale", 2);
+  const auto scale_h = p.integer("scale_h", scale), scale_w = p.integer("scale_w", scale);
+  constexpr std::int64_t limit = std::int64_t{1} << 24;
+  if (scale_h < 1 || scale_w < 1 || scale_h > limit || scale_w > limit || in_h > limit || in_w > limit)
+    ctx.fail("invalid upsampling factors " + std::to_string(scale_h) + "x" + std::to_string(scale_w));
+  std::int64_t h = in_h * scale_h, w = in_w * scale_w;
+  if (p.has("upsample_h")) h = p.integer("upsample_h", h);
+  if (p.has("upsample_w")) w = p.integer("upsample_w", w);
+  if (h < 1 || w < 1) ctx.fail("invalid output size " + std::to_string(h) + "x" + std::to_string(w));
+  return one(resize_hw(ctx, ctx.input(0), in_h, in_w, h, w, false));
+}
+
+inline outputs map_shuffle_channel(layer_context& ctx) {
+  // ShuffleNet: channels seen as [group, C / group] are transposed to [C / group, group].
+  const auto group = ctx.param("shuffle_channel_param").integer("group", 1);
+  if (group < 1) ctx.fail("group must be positive");
+  const auto rank = ctx.input_rank(0, "ShuffleChannel");
+  if (rank < 2) ctx.fail("ShuffleChannel needs a bottom of rank 2 or more");
+  const auto c = ctx.static_dim(0, 1, "ShuffleChannel");
+  if (c % group != 0) ctx.fail("group " + std::to_string(group) + " does not divide the " + std::to_string(c) + " channels");
+  if (group == 1) return one(ctx.input(0));
+  const output_ref grouped = reshape_zero(ctx, ctx.input(0), {0, group, c / group, -1}, "group");
+  const output_ref swapped = ctx.add(ops::Transpose{}, {grouped, ctx.constant_i64({0, 2, 1, 3}, "order")}, "transpose");
+  const output_ref original = ctx.add(ops::ShapeOf(element_type::i64), {ctx.input(0)}, "shape");
+  return one(ctx.add(ops::Reshape(false), {swapped, original}));
+}
+
+inline void add_tensor_mappings(mapping_table& t) {
+  t.add("Concat", map_concat);
+  t.add("Slice", map_slice);
+  t.add("Split", map_identity);
+  t.add("Dropout", map_identity);
+  t.add("Flatten", map_flatten);
+  t.add("Reshape", map_reshape);
+  t.add("Permute", map_permute);
+  t.add("Crop", map_crop);
+  t.add("Tile", map_tile);
+  t.add("Interp", map_interp);
+  t.add("Upsample", map_upsample);
+  t.add("ShuffleChannel", map_shuffle_channel);
+  // Silence consumes blobs so they are no outputs, and computes nothing.
+  t.add("Silence", [](layer_context&) { return outputs{}; });
+}
+
+} // namespace irforge::caffe::detail
+// ---- end irforge/frontends/caffe/mappings_tensor.hpp ----
+
+namespace irforge::caffe {
+
+/// Layer types that only feed or score training: dropped with a note (a data
+/// layer's top can still become a model input through an input shape).
+inline constexpr std::string_view train_only_layers[] = {
+    "Data",         "ImageData",  "HDF5Data",  "HDF5Output",   "MemoryData",  "WindowData",
+    "DummyData",    "AnnotatedData", "SoftmaxWithLoss", "EuclideanLoss", "HingeLoss", "InfogainLoss",
+    "MultinomialLogisticLoss", "SigmoidCrossEntropyLoss", "ContrastiveLoss", "MultiBoxLoss", "SmoothL1Loss",
+    "Accuracy",
+};
+
+/// A fresh table with every built-in mapping; add or replace entries to
+/// extend the converter with your own layers.
+inline mapping_table make_standard_mappings() {
+  mapping_table t;
+  t.add_input("Input");
+  for (auto type : train_only_layers) t.add_train_only(std::string(type));
+  detail::add_nn_mappings(t);
+  detail::add_math_mappings(t);
+  detail::add_tensor_mappings(t);
+  detail::add_detection_mappings(t);
+  return t;
+}
+
+/// The built-in table, built once.
+inline const mapping_table& standard_mappings() {
+  static const mapping_table table = make_standard_mappings();
+  return table;
+}
+
+} // namespace irforge::caffe
+// ---- end irforge/frontends/caffe/mappings.hpp ----
+
+namespace irforge::caffe {
+
+/// Layer types that produce the data of training nets (their top 0 is the
+/// image blob, top 1 the label).
+inline constexpr std::string_view data_layers[] = {"Data",      "ImageData",  "HDF5Data",     "MemoryData",
+                                                   "WindowData", "DummyData", "AnnotatedData"};
+
+/// The names an input shape (--input_shape) may refer to, in model input
+/// order: the net-level inputs and the Input layers' tops; for a train_test
+/// net without either, the image blob (top 0) of each data layer. A caller
+/// with one unnamed shape gives it to the only name here.
+inline std::vector<std::string> input_names(const net& n) {
+  std::vector<std::string> out;
+  for (const auto& in : n.inputs) out.push_back(in.name);
+  for (const auto& l : n.layers)
+    if (l.type == "Input") out.insert(out.end(), l.tops.begin(), l.tops.end());
+  if (!out.empty()) return out;
+  for (const auto& l : n.layers)
+    if (!l.tops.empty() && std::find(std::begin(data_layers), std::end(data_layers), l.type) != std::end(data_layers))
+      out.push_back(l.tops[0]);
+  return out;
+}
+
+/// Converts a net; layers no output needs are dropped.
+inline graph convert(const net& n, const load_options& options = {}) {
+  graph g = convert(n, options.mappings ? *options.mappings : standard_mappings(), options);
+  passes::eliminate_dead_code(g);
+  return g;
+}
+
+/// Reads and converts a Caffe net. `prototxt_path` empty: the caffemodel's
+/// path with the extension ".prototxt" (as Model Optimizer does).
+/// `caffemodel_path` empty: the prototxt alone, for topology checks (weights
+/// are made up; a note says so). Weights stay views into the mapped
+/// caffemodel for as long as the graph lives.
+inline graph load(const std::string& caffemodel_path, const std::string& prototxt_path = {},
+                  const load_options& options = {}) {
+  if (caffemodel_path.empty() && prototxt_path.empty()) throw error("give a .caffemodel, a .prototxt, or both");
+  const std::string proto = prototxt_path.empty() ? default_prototxt_path(caffemodel_path) : prototxt_path;
+  const net n = load_net(caffemodel_path, proto);
+  return convert(n, options);
+}
+
+} // namespace irforge::caffe
+// ---- end irforge/frontends/caffe/load.hpp ----
+// ---- end irforge/frontends/caffe.hpp ----
+// ---- begin irforge/frontends/onnx/load.hpp ----
+// irforge — `irforge::onnx::load(path)`: an ONNX file to an irforge::graph.
+
+#include <string>
+
+// ---- begin irforge/frontends/onnx/converter.hpp ----
+// irforge — ONNX to irforge::graph: walks the model's nodes in dependency
+// order and hands each to its mapping (see mappings.hpp).
+//
+// Before anything is built, every node's op is looked up, and all unsupported
+// ones are reported together with their node names. Graph inputs become
+// Parameters, initializers become Consts (views into the mapped file, created
+// on first use), graph outputs become Results. Every IR node records the ONNX
+// node it came from (rt_info fused_names); every tensor keeps its ONNX name.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <queue>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+// ---- begin irforge/frontends/onnx/model.hpp ----
+// irforge — the parsed ONNX model: zero-copy views of a ModelProto, and its parser.
+//
+// load_model maps the file and reads it in a single pass with the protobuf
+// wire reader. Names, strings and tensor bytes are views into the mapping
+// (std::string_view / std::span): a 100 MB model is parsed without copying a
+// weight. Every view stays valid while the model, or any tensor_proto taken
+// from it, is alive: each holds a shared_ptr to the source that owns the bytes.
+// External data (TensorProto.data_location == EXTERNAL, the way models over
+// 2 GB are stored) is resolved while parsing: each external file is mapped
+// once and every tensor's [offset, offset + length) is checked against it.
+// Values are converted to irforge tensors by to_tensor (tensor_data.hpp).
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// ---- begin irforge/frontends/onnx/schema.hpp ----
+// irforge — the ONNX schema: field numbers and enums of onnx.proto, and the
+// mapping between ONNX data types and irforge element types.
+//
+// The parser and the writer use these instead of generated protobuf code.
+// Numbers are those of onnx/onnx.in.proto (IR version 11); some fields irforge
+// does not read (doc strings, training info) are listed too, so that skipping
+// them is a visible decision.
+
+#include <cstddef>
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <optional>
+#include <string_view>
+
+
+namespace irforge::onnx {
+
+/// TensorProto.DataType. Values outside the list can occur in files and are
+/// kept as they are (the enum has a fixed underlying type).
+enum class data_type : std::int32_t {
+  undefined = 0,
+  float32 = 1, // FLOAT
+  uint8 = 2,
+  int8 = 3,
+  uint16 = 4,
+  int16 = 5,
+  int32 = 6,
+  int64 = 7,
+  string = 8,
+  boolean = 9, // BOOL
+  float16 = 10,
+  float64 = 11, // DOUBLE
+  uint32 = 12,
+  uint64 = 13,
+  complex64 = 14,
+  complex128 = 15,
+  bfloat16 = 16,
+  float8e4m3fn = 17,
+  float8e4m3fnuz = 18,
+  float8e5m2 = 19,
+  float8e5m2fnuz = 20,
+  uint4 = 21,
+  int4 = 22,
+  float4e2m1 = 23,
+  float8e8m0 = 24,
+  uint2 = 25,
+  int2 = 26,
+};
+
+/// The ONNX spelling ("FLOAT", "INT64", ...); "UNKNOWN(n)" for values outside the enum.
+inline std::string to_string(data_type t) {
+  constexpr std::string_view names[] = {
+      "UNDEFINED",  "FLOAT",        "UINT8",          "INT8",       "UINT16",         "INT16",     "INT32",
+      "INT64",      "STRING",       "BOOL",           "FLOAT16",    "DOUBLE",         "UINT32",    "UINT64",
+      "COMPLEX64",  "COMPLEX128",   "BFLOAT16",       "FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2",
+      "FLOAT8E5M2FNUZ", "UINT4",    "INT4",           "FLOAT4E2M1", "FLOAT8E8M0",     "UINT2",     "INT2"};
+  const auto v = static_cast<std::int32_t>(t);
+  if (v >= 0 && static_cast<std::size_t>(v) < std::size(names)) return std::string(names[v]);
+  return "UNKNOWN(" + std::to_string(v) + ")";
+}
+
+/// AttributeProto.AttributeType.
+enum class attribute_type : std::int32_t {
+  undefined = 0,
+  float_ = 1,
+  int_ = 2,
+  string = 3,
+  tensor = 4,
+  graph = 5,
+  floats = 6,
+  ints = 7,
+  strings = 8,
+  tensors = 9,
+  graphs = 10,
+  sparse_tensor = 11,
+  sparse_tensors = 12,
+  type_proto = 13,
+  type_protos = 14,
+};
+
+inline std::string to_string(attribute_type t) {
+  constexpr std::string_view names[] = {"UNDEFINED", "FLOAT",   "INT",           "STRING",         "TENSOR",
+                                        "GRAPH",     "FLOATS",  "INTS",          "STRINGS",        "TENSORS",
+                                        "GRAPHS",    "SPARSE_TENSOR", "SPARSE_TENSORS", "TYPE_PROTO", "TYPE_PROTOS"};
+  const auto v = static_cast<std::int32_t>(t);
+  if (v >= 0 && static_cast<std::size_t>(v) < std::size(names)) return std::string(names[v]);
+  return "UNKNOWN(" + std::to_string(v) + ")";
+}
+
+/// TensorProto.DataLocation.
+enum class data_location : std::int32_t {
+  default_ = 0, ///< raw_data or the typed fields
+  external = 1, ///< external_data: location / offset / length
+};
+
+/// The irforge element type of an ONNX data type; nullopt for the types
+/// irforge cannot hold (UNDEFINED, STRING, COMPLEX*, FLOAT8*, FLOAT4, INT2/UINT2).
+constexpr std::optional<element_type> to_element_type(data_type t) {
+  switch (t) {
+  case data_type::float32: return element_type::f32;
+  case data_type::uint8: return element_type::u8;
+  case data_type::int8: return element_type::i8;
+  case data_type::uint16: return element_type::u16;
+  case data_type::int16: return element_type::i16;
+  case data_type::int32: return element_type::i32;
+  case data_type::int64: return element_type::i64;
+  case data_type::boolean: return element_type::boolean;
+  case data_type::float16: return element_type::f16;
+  case data_type::float64: return element_type::f64;
+  case data_type::uint32: return element_type::u32;
+  case data_type::uint64: return element_type::u64;
+  case data_type::bfloat16: return element_type::bf16;
+  case data_type::uint4: return element_type::u4;
+  case data_type::int4: return element_type::i4;
+  default: return std::nullopt;
+  }
+}
+
+/// Like to_element_type, but an unsupported type is an error naming `what`.
+inline element_type element_type_from(data_type t, const std::string& what, const error_location& where = {}) {
+  if (auto e = to_element_type(t)) return *e;
+  if (t == data_type::undefined) throw error(what + " has no data type (UNDEFINED)", where);
+  throw error(what + " has data type " + to_string(t) + ", which irforge does not support", where);
+}
+
+/// The ONNX data type of an irforge element type (u1 and dynamic have none).
+inline data_type to_data_type(element_type t) {
+  switch (t) {
+  case element_type::f32: return data_type::float32;
+  case element_type::u8: return data_type::uint8;
+  case element_type::i8: return data_type::int8;
+  case element_type::u16: return data_type::uint16;
+  case element_type::i16: return data_type::int16;
+  case element_type::i32: return data_type::int32;
+  case element_type::i64: return data_type::int64;
+  case element_type::boolean: return data_type::boolean;
+  case element_type::f16: return data_type::float16;
+  case element_type::f64: return data_type::float64;
+  case element_type::u32: return data_type::uint32;
+  case element_type::u64: return data_type::uint64;
+  case element_type::bf16: return data_type::bfloat16;
+  case element_type::u4: return data_type::uint4;
+  case element_type::i4: return data_type::int4;
+  default: throw error("element type " + std::string(to_string(t)) + " has no ONNX data type");
+  }
+}
+
+/// Field numbers, one namespace per message.
+namespace fields {
+
+namespace model_proto {
+inline constexpr std::uint32_t ir_version = 1;
+inline constexpr std::uint32_t producer_name = 2;
+inline constexpr std::uint32_t producer_version = 3;
+inline constexpr std::uint32_t domain = 4;
+inline constexpr std::uint32_t model_version = 5;
+inline constexpr std::uint32_t doc_string = 6;
+inline constexpr std::uint32_t graph = 7;
+inline constexpr std::uint32_t opset_import = 8;
+inline constexpr std::uint32_t metadata_props = 14;
+inline constexpr std::uint32_t training_info = 20;
+inline constexpr std::uint32_t functions = 25;
+inline constexpr std::uint32_t configuration = 26;
+} // namespace model_proto
+
+namespace operator_set_id_proto {
+inline constexpr std::uint32_t domain = 1;
+inline constexpr std::uint32_t version = 2;
+} // namespace operator_set_id_proto
+
+namespace string_string_entry_proto {
+inline constexpr std::uint32_t key = 1;
+inline constexpr std::uint32_t value = 2;
+} // namespace string_string_entry_proto
+
+namespace graph_proto {
+inline constexpr std::uint32_t node = 1;
+inline constexpr std::uint32_t name = 2;
+inline constexpr std::uint32_t initializer = 5;
+inline constexpr std::uint32_t doc_string = 10;
+inline constexpr std::uint32_t input = 11;
+inline constexpr std::uint32_t output = 12;
+inline constexpr std::uint32_t value_info = 13;
+inline constexpr std::uint32_t quantization_annotation = 14;
+inline constexpr std::uint32_t sparse_initializer = 15;
+inline constexpr std::uint32_t metadata_props = 16;
+} // namespace graph_proto
+
+namespace node_proto {
+inline constexpr std::uint32_t input = 1;
+inline constexpr std::uint32_t output = 2;
+inline constexpr std::uint32_t name = 3;
+inline constexpr std::uint32_t op_type = 4;
+inline constexpr std::uint32_t attribute = 5;
+inline constexpr std::uint32_t doc_string = 6;
+inline constexpr std::uint32_t domain = 7;
+inline constexpr std::uint32_t overload = 8;
+inline constexpr std::uint32_t metadata_props = 9;
+inline constexpr std::uint32_t device_configurations = 10;
+} // namespace node_proto
+
+namespace attribute_proto {
+inline constexpr std::uint32_t name = 1;
+inline constexpr std::uint32_t f = 2;
+inline constexpr std::uint32_t i = 3;
+inline constexpr std::uint32_t s = 4;
+inline constexpr std::uint32_t t = 5;
+inline constexpr std::uint32_t g = 6;
+inline constexpr std::uint32_t floats = 7;
+inline constexpr std::uint32_t ints = 8;
+inline constexpr std::uint32_t strings = 9;
+inline constexpr std::uint32_t tensors = 10;
+inline constexpr std::uint32_t graphs = 11;
+inline constexpr std::uint32_t doc_string = 13;
+inline constexpr std::uint32_t tp = 14;
+inline constexpr std::uint32_t type_protos = 15;
+inline constexpr std::uint32_t type = 20;
+inline constexpr std::uint32_t ref_attr_name = 21;
+inline constexpr std::uint32_t sparse_tensor = 22;
+inline constexpr std::uint32_t sparse_tensors = 23;
+} // namespace attribute_proto
+
+namespace value_info_proto {
+inline constexpr std::uint32_t name = 1;
+inline constexpr std::uint32_t type = 2;
+inline constexpr std::uint32_t doc_string = 3;
+inline constexpr std::uint32_t metadata_props = 4;
+} // namespace value_info_proto
+
+namespace type_proto {
+inline constexpr std::uint32_t tensor_type = 1;
+inline constexpr std::uint32_t sequence_type = 4;
+inline constexpr std::uint32_t map_type = 5;
+inline constexpr std::uint32_t denotation = 6;
+inline constexpr std::uint32_t opaque_type = 7;
+inline constexpr std::uint32_t sparse_tensor_type = 8;
+inline constexpr std::uint32_t optional_type = 9;
+/// TypeProto.Tensor and TypeProto.SparseTensor.
+namespace tensor {
+inline constexpr std::uint32_t elem_type = 1;
+inline constexpr std::uint32_t shape = 2;
+} // namespace tensor
+/// TypeProto.Sequence and TypeProto.Optional.
+namespace sequence {
+inline constexpr std::uint32_t elem_type = 1;
+} // namespace sequence
+namespace map {
+inline constexpr std::uint32_t key_type = 1;
+inline constexpr std::uint32_t value_type = 2;
+} // namespace map
+} // namespace type_proto
+
+namespace tensor_shape_proto {
+inline constexpr std::uint32_t dim = 1;
+namespace dimension {
+inline constexpr std::uint32_t dim_value = 1;
+inline constexpr std::uint32_t dim_param = 2;
+inline constexpr std::uint32_t denotation = 3;
+} // namespace dimension
+} // namespace tensor_shape_proto
+
+namespace tensor_proto {
+inline constexpr std::uint32_t dims = 1;
+inline constexpr std::uint32_t data_type = 2;
+inline constexpr std::uint32_t segment = 3;
+inline constexpr std::uint32_t float_data = 4;
+inline constexpr std::uint32_t int32_data = 5;
+inline constexpr std::uint32_t string_data = 6;
+inline constexpr std::uint32_t int64_data = 7;
+inline constexpr std::uint32_t name = 8;
+inline constexpr std::uint32_t raw_data = 9;
+inline constexpr std::uint32_t double_data = 10;
+inline constexpr std::uint32_t uint64_data = 11;
+inline constexpr std::uint32_t doc_string = 12;
+inline constexpr std::uint32_t external_data = 13;
+inline constexpr std::uint32_t data_location = 14;
+inline constexpr std::uint32_t metadata_props = 16;
+namespace segment_fields {
+inline constexpr std::uint32_t begin = 1;
+inline constexpr std::uint32_t end = 2;
+} // namespace segment_fields
+} // namespace tensor_proto
+
+namespace sparse_tensor_proto {
+inline constexpr std::uint32_t values = 1;
+inline constexpr std::uint32_t indices = 2;
+inline constexpr std::uint32_t dims = 3;
+} // namespace sparse_tensor_proto
+
+namespace function_proto {
+inline constexpr std::uint32_t name = 1;
+inline constexpr std::uint32_t input = 4;
+inline constexpr std::uint32_t output = 5;
+inline constexpr std::uint32_t attribute = 6;
+inline constexpr std::uint32_t node = 7;
+inline constexpr std::uint32_t doc_string = 8;
+inline constexpr std::uint32_t opset_import = 9;
+inline constexpr std::uint32_t domain = 10;
+inline constexpr std::uint32_t attribute_proto = 11;
+inline constexpr std::uint32_t value_info = 12;
+inline constexpr std::uint32_t overload = 13;
+inline constexpr std::uint32_t metadata_props = 14;
+} // namespace function_proto
+
+} // namespace fields
+
+/// The IR version irforge writes by default (ONNX 1.13+ reads it; opset <= 18 era).
+inline constexpr std::int64_t default_ir_version = 8;
+
+} // namespace irforge::onnx
+// ---- end irforge/frontends/onnx/schema.hpp ----
 
 namespace irforge::onnx {
 
@@ -9219,7 +12485,7 @@ public:
   }
   /// As add, returning the node id (for ops with several outputs).
   node_id add_node(any_op op, std::vector<output_ref> inputs, std::string_view suffix = {}) {
-    std::string nm = unique_name(suffix.empty() ? name_ : name_ + "/" + std::string(suffix), used_names_);
+    std::string nm = frontends::claim_unique_name(suffix.empty() ? name_ : name_ + "/" + std::string(suffix), used_names_);
     node_id id = 0;
     try {
       id = g_.add(std::move(op), std::move(inputs), nm);
@@ -9270,14 +12536,6 @@ public:
   }
 
   /// `wanted`, or `wanted_1`, `wanted_2` ... if taken: IR layer names are unique.
-  static std::string unique_name(std::string wanted, std::unordered_set<std::string>& used) {
-    if (used.insert(wanted).second) return wanted;
-    for (std::size_t k = 1;; ++k) {
-      std::string candidate = wanted + "_" + std::to_string(k);
-      if (used.insert(candidate).second) return candidate;
-    }
-  }
-
 private:
   const attribute* require_attr(std::string_view n) const {
     const attribute* a = node_.find(n);
@@ -9306,77 +12564,6 @@ using mapping_fn = std::function<mapping_result(node_context&)>;
 
 } // namespace irforge::onnx
 // ---- end irforge/frontends/onnx/node_context.hpp ----
-// ---- begin irforge/frontends/unsupported_ops.hpp ----
-// irforge — the error for a model with operations the frontend cannot map.
-//
-// It lists every unsupported operation type with the nodes that use it, all
-// at once, so a user sees the whole job instead of one op per attempt.
-
-#include <map>
-#include <string>
-#include <utility>
-#include <vector>
-
-
-namespace irforge {
-
-class unsupported_ops_error : public error {
-public:
-  /// op type -> names of the nodes of that type, in model order.
-  using op_list = std::vector<std::pair<std::string, std::vector<std::string>>>;
-
-  unsupported_ops_error(const std::string& framework, op_list ops, const std::string& file)
-      : error(describe(framework, ops), in_file(file)), ops_(std::move(ops)) {}
-
-  [[nodiscard]] const op_list& ops() const { return ops_; }
-
-private:
-  static std::string describe(const std::string& framework, const op_list& ops) {
-    std::size_t nodes = 0;
-    for (const auto& [type, names] : ops) nodes += names.size();
-    std::string s = std::to_string(nodes) + (nodes == 1 ? " node uses" : " nodes use") + " unsupported " + framework +
-                    " operations: ";
-    bool first = true;
-    for (const auto& [type, names] : ops) {
-      { if (!(first)) s += "; "; s += type + " ("; }
-      first = false;
-      for (std::size_t i = 0; i < names.size(); ++i) {
-        if (i == 5) {
-          s += ", and " + std::to_string(names.size() - 5) + " more";
-          break;
-        }
-        { if (i) s += ", "; s += names[i]; }
-      }
-      s += ")";
-    }
-    return s;
-  }
-
-  op_list ops_;
-};
-
-/// Collects unsupported nodes in model order, grouped by op type.
-class unsupported_collector {
-public:
-  void add(const std::string& type, const std::string& node) {
-    for (auto& [t, names] : ops_)
-      if (t == type) {
-        names.push_back(node);
-        return;
-      }
-    ops_.push_back({type, {node}});
-  }
-  [[nodiscard]] bool empty() const { return ops_.empty(); }
-  [[noreturn]] void raise(const std::string& framework, const std::string& file) {
-    throw unsupported_ops_error(framework, std::move(ops_), file);
-  }
-
-private:
-  unsupported_ops_error::op_list ops_;
-};
-
-} // namespace irforge
-// ---- end irforge/frontends/unsupported_ops.hpp ----
 
 namespace irforge::onnx {
 
@@ -9449,7 +12636,7 @@ public:
                     in_file(m_.path, in.offset));
       const element_type et = element_type_from(in.elem_type, "graph input '" + std::string(in.name) + "'", in_file(m_.path, in.offset));
       const node_id p = g.add(ops::Parameter{in.to_partial_shape(), et}, {},
-                              node_context::unique_name(std::string(in.name), used_names_));
+                              frontends::claim_unique_name(std::string(in.name), used_names_));
       g.port({p, 0}).names.emplace_back(in.name);
       g.node(p).source_names.emplace_back(in.name);
       values_[in.name] = output_ref{p, 0};
@@ -9459,7 +12646,7 @@ public:
 
     for (const auto& out : gp.outputs) {
       const output_ref v = value_of(g, out.name, "graph output", std::string(out.name));
-      const node_id r = g.add(ops::Result{}, {v}, node_context::unique_name(std::string(out.name) + "/sink_port_0", used_names_));
+      const node_id r = g.add(ops::Result{}, {v}, frontends::claim_unique_name(std::string(out.name) + "/sink_port_0", used_names_));
       g.node(r).source_names.emplace_back(out.name);
     }
     if (gp.outputs.empty()) throw error("the graph has no outputs", in_file(m_.path));
@@ -9545,7 +12732,7 @@ private:
         e.with_file(m_.path);
         throw;
       }
-      const node_id c = g.add(ops::Constant(std::move(value)), {}, node_context::unique_name(std::string(name), used_names_));
+      const node_id c = g.add(ops::Constant(std::move(value)), {}, frontends::claim_unique_name(std::string(name), used_names_));
       g.port({c, 0}).names.emplace_back(name);
       g.node(c).source_names.emplace_back(name);
       values_[name] = output_ref{c, 0};
@@ -12688,7 +15875,8 @@ struct options {
   std::string output_dir = ".";
   std::string model_name;
   std::string framework; ///< onnx, caffe, tf, mxnet, kaldi; empty = from the extension
-  std::string log_level = "ERROR";
+  std::string input_proto; ///< Caffe: the .prototxt (default: the model's path with .prototxt)
+  std::string log_level = "WARNING";
   bool silent = false;
   bool help = false;
   bool version = false;
@@ -12733,10 +15921,12 @@ struct flag {
 inline const std::vector<flag>& flags() {
   using c = command;
   static const std::vector<flag> list = {
-      {"input_model", {"-m", "-w"}, true, {c::convert, c::run, c::verify}, "Model file: .onnx (ONNX); for run: an IR .xml"},
+      {"input_model", {"-m", "-w"}, true, {c::convert, c::run, c::verify}, "Model file: .onnx (ONNX), .caffemodel or .prototxt (Caffe); for run: an IR .xml"},
       {"output_dir", {"-o"}, true, {c::convert, c::run}, "Directory for the results (created if missing; default: .)"},
       {"model_name", {"-n"}, true, {c::convert}, "Name of the IR files and of the <net> (default: the input file's stem)"},
-      {"framework", {}, true, {c::convert, c::verify}, "onnx (default: from the input file's extension)"},
+      {"framework", {}, true, {c::convert, c::verify}, "onnx or caffe (default: from the input file's extension)"},
+      {"input_proto", {"-d"}, true, {c::convert, c::verify},
+       "Caffe: the deploy .prototxt (default: the .caffemodel's path with .prototxt)"},
       {"input", {}, true, {c::run, c::verify}, "Input data, .npy or ONNX TensorProto .pb: PATH or NAME=PATH; repeatable"},
       {"input", {}, true, {c::convert},
        "New or changed model inputs: NAME, N:NODE, NODE:N, with [SHAPE], {TYPE}, ->VALUE (frozen); comma-separated"},
@@ -12764,7 +15954,7 @@ inline const std::vector<flag>& flags() {
        "Write ops the frontend does not know as custom layers (output shape = input 0's) instead of failing"},
       {"report", {}, true, {c::convert}, "Write what the conversion did as JSON (passes, sizes, fused and removed layers)"},
       {"dot", {}, true, {c::convert}, "Write the converted graph for Graphviz"},
-      {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
+      {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR, WARNING (default), INFO (what each step did), DEBUG (every rule firing), NOTSET"},
       {"silent", {}, false, {c::convert, c::run, c::verify}, "Print errors only"},
       {"version", {}, false, {c::convert}, "Print the version and exit"},
       {"help", {"-h"}, false, {c::convert, c::run, c::verify}, "Show this help and exit"},
@@ -12861,6 +16051,7 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     else if (name == "output_dir") o.output_dir = value;
     else if (name == "model_name") o.model_name = value;
     else if (name == "framework") o.framework = value;
+    else if (name == "input_proto") o.input_proto = value;
     else if (name == "log_level") o.log_level = value;
     else if (name == "input" && o.command != command::convert) o.inputs.push_back(value);
     else if (name == "input") o.cut_inputs = value;
@@ -15427,6 +18618,286 @@ template <> struct kernel<ops::SpaceToDepth> {
 
 } // namespace irforge::reference
 // ---- end irforge/reference/kernels/depth_to_space.hpp ----
+// ---- begin irforge/reference/kernels/detection_output.hpp ----
+// irforge — reference kernel of DetectionOutput-8: SSD box decoding and
+// per-class non-maximum suppression, as OpenVINO's reference does it.
+//
+// Per image: the location predictions are decoded against the priors
+// (CORNER: prior + variance * offset; CENTER_SIZE: shifted centre, exp-scaled
+// size), divided by input_width/height first when the priors are not
+// normalized (no +1 on sizes: OpenVINO has none), optionally clipped to
+// [0, 1]. Caffe style (decrease_label_id false): for each class but the
+// background, the scores above confidence_threshold, best first (equal
+// scores by prior index), cut to top_k, then greedy NMS with Caffe's overlap
+// (intersection over union, 0 unless the intersection has positive width and
+// height). MXNet style (true): one candidate per prior, its best class >= 1,
+// kept if >= confidence_threshold, cut to top_k over the image, NMS within
+// each class, labels written minus 1. Then keep_top_k over the image (score,
+// then prior index, then class). Rows [image, label, score, x_min, y_min,
+// x_max, y_max] go out by image, class, then rank; the row after the last
+// detection gets image -1, every later row stays 0.
+//
+// With 5 inputs (RefineDet) priors with an objectness (input 3, [N, 2 per
+// prior], second value) below objectness_score score 1 for the background
+// and 0 otherwise, and boxes are decoded twice: priors refined by input 4,
+// then by the location predictions.
+//
+// Everything is computed in float (double for f64); proposals may have
+// another floating type than the predictions.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace irforge::reference {
+
+namespace detail::detection {
+
+template <class C> struct box {
+  C xmin = 0, ymin = 0, xmax = 0, ymax = 0;
+};
+
+/// Area, 0 for an inverted box.
+template <class C> C area(const box<C>& b) {
+  if (b.xmax < b.xmin || b.ymax < b.ymin) return 0;
+  return (b.xmax - b.xmin) * (b.ymax - b.ymin);
+}
+
+/// Caffe's Jaccard overlap of normalized boxes.
+template <class C> C overlap(const box<C>& a, const box<C>& b) {
+  if (b.xmin > a.xmax || b.xmax < a.xmin || b.ymin > a.ymax || b.ymax < a.ymin) return 0;
+  const C w = std::min(a.xmax, b.xmax) - std::max(a.xmin, b.xmin);
+  const C h = std::min(a.ymax, b.ymax) - std::max(a.ymin, b.ymin);
+  if (!(w > 0 && h > 0)) return 0;
+  const C inter = w * h;
+  return inter / (area(a) + area(b) - inter);
+}
+
+/// Any floating input as compute-type values.
+template <class C> std::vector<C> values_of(const tensor& t) {
+  const auto v = t.as_f64();
+  return std::vector<C>(v.begin(), v.end());
+}
+
+struct scored {
+  double score; // exact for every compute type
+  std::int64_t label;
+  std::int64_t index;
+};
+/// Best score first; equal scores by prior index, then by class.
+inline bool before(const scored& a, const scored& b) {
+  if (a.score != b.score) return a.score > b.score;
+  if (a.index != b.index) return a.index < b.index;
+  return a.label < b.label;
+}
+
+/// The detections as rows of 7 values; `threshold` is confidence_threshold
+/// rounded to the element type (OpenVINO compares in that type).
+template <class C>
+std::vector<C> detect(const ops::DetectionOutput& op, kernel_context& ctx, C threshold, std::int64_t rows) {
+  const shape& loc_shape = ctx.input_shape(0);
+  const shape& conf_shape = ctx.input_shape(1);
+  const shape& prior_shape = ctx.input_shape(2);
+  if (loc_shape.size() != 2 || conf_shape.size() != 2 || prior_shape.size() != 3)
+    ctx.fail("box_logits and class_preds must be 2-D, proposals 3-D");
+  const std::int64_t images = loc_shape[0];
+  const std::int64_t prior_size = op.normalized ? 4 : 5;
+  const std::int64_t priors = prior_shape[2] / prior_size;
+  const std::int64_t classes = priors > 0 ? conf_shape[1] / priors : 0;
+  const std::int64_t loc_classes = op.share_location ? 1 : classes;
+  const bool arm = ctx.input_count() == 5;
+  if (conf_shape[0] != images) ctx.fail("box_logits and class_preds have different batch sizes");
+  if (prior_shape[2] != priors * prior_size || conf_shape[1] != priors * classes ||
+      loc_shape[1] != priors * loc_classes * 4)
+    ctx.fail("box_logits, class_preds and proposals disagree on the number of priors");
+  if (prior_shape[1] != (op.variance_encoded_in_target ? 1 : 2))
+    ctx.fail("proposals dimension 1 must be 1 with variance_encoded_in_target, else 2");
+  if (images > 0 && prior_shape[0] != 1 && prior_shape[0] != images)
+    ctx.fail("proposals dimension 0 must be 1 or the batch size");
+  if (arm && (element_count(ctx.input_shape(3)) != static_cast<std::uint64_t>(images * priors * 2) ||
+              ctx.input_shape(4) != loc_shape))
+    ctx.fail("the additional inputs must be [N, priors * 2] and the shape of box_logits");
+
+  std::vector<C> result(static_cast<std::size_t>(rows) * 7, C(0));
+  if (images == 0 || priors == 0) {
+    if (rows > 0) result[0] = -1;
+    return result;
+  }
+  const auto loc = values_of<C>(ctx.input(0));
+  const auto conf = values_of<C>(ctx.input(1));
+  const auto prior_data = values_of<C>(ctx.input(2));
+  const std::vector<C> arm_conf = arm ? values_of<C>(ctx.input(3)) : std::vector<C>{};
+  const std::vector<C> arm_loc = arm ? values_of<C>(ctx.input(4)) : std::vector<C>{};
+
+  const auto P = static_cast<std::size_t>(priors);
+  const auto K = static_cast<std::size_t>(classes);
+  const auto LK = static_cast<std::size_t>(loc_classes);
+  const std::size_t offset = op.normalized ? 0 : 1;
+  const bool center_size = op.code_type == "caffe.PriorBoxParameter.CENTER_SIZE";
+  const C one = 1, zero = 0;
+  auto clip = [&](box<C>& b) {
+    for (C* v : {&b.xmin, &b.ymin, &b.xmax, &b.ymax}) *v = std::max(zero, std::min(one, *v));
+  };
+  // `var` is null when the variance is encoded in the target.
+  auto decode = [&](box<C> pr, const C* var, const C* l) {
+    if (!op.normalized) {
+      pr.xmin /= static_cast<C>(op.input_width);
+      pr.ymin /= static_cast<C>(op.input_height);
+      pr.xmax /= static_cast<C>(op.input_width);
+      pr.ymax /= static_cast<C>(op.input_height);
+    }
+    const C v[4] = {var ? var[0] : one, var ? var[1] : one, var ? var[2] : one, var ? var[3] : one};
+    box<C> b;
+    if (!center_size) {
+      b = {pr.xmin + v[0] * l[0], pr.ymin + v[1] * l[1], pr.xmax + v[2] * l[2], pr.ymax + v[3] * l[3]};
+    } else {
+      const C pw = pr.xmax - pr.xmin, ph = pr.ymax - pr.ymin;
+      const C pcx = (pr.xmin + pr.xmax) / 2, pcy = (pr.ymin + pr.ymax) / 2;
+      const C cx = v[0] * l[0] * pw + pcx, cy = v[1] * l[1] * ph + pcy;
+      const C w = static_cast<C>(std::exp(v[2] * l[2])) * pw, h = static_cast<C>(std::exp(v[3] * l[3])) * ph;
+      b = {cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2};
+    }
+    if (op.clip_before_nms) clip(b);
+    return b;
+  };
+
+  std::vector<box<C>> decoded(LK * P);
+  std::vector<std::vector<std::int64_t>> kept(K);
+  std::vector<scored> candidates;
+  std::size_t count = 0;
+  const auto rows_total = static_cast<std::size_t>(rows);
+
+  for (std::size_t i = 0; i < static_cast<std::size_t>(images); ++i) {
+    // Priors (and variances) of this image.
+    const std::size_t prior_set = prior_shape[0] == 1 ? 0 : i;
+    const C* pri = prior_data.data() + prior_set * static_cast<std::size_t>(prior_shape[1]) * P * static_cast<std::size_t>(prior_size);
+    const C* variances = op.variance_encoded_in_target ? nullptr : pri + P * static_cast<std::size_t>(prior_size);
+    const C* img_loc = loc.data() + i * P * LK * 4;
+    const C* img_arm_loc = arm ? arm_loc.data() + i * P * LK * 4 : nullptr;
+    for (std::size_t c = 0; c < LK; ++c) {
+      if (!op.share_location && op.background_label_id > -1 && static_cast<std::int64_t>(c) == op.background_label_id)
+        continue;
+      for (std::size_t p = 0; p < P; ++p) {
+        const C* q = pri + p * static_cast<std::size_t>(prior_size) + offset;
+        const box<C> prior{q[0], q[1], q[2], q[3]};
+        const C* var = variances ? variances + p * 4 : nullptr;
+        const std::size_t at = p * LK * 4 + c * 4;
+        decoded[c * P + p] = arm ? decode(decode(prior, var, img_arm_loc + at), var, img_loc + at)
+                                 : decode(prior, var, img_loc + at);
+      }
+    }
+    const C* img_conf = conf.data() + i * P * K;
+    const C* img_arm_conf = arm ? arm_conf.data() + i * P * 2 : nullptr;
+    auto score = [&](std::size_t c, std::size_t p) -> C {
+      if (arm && img_arm_conf[p * 2 + 1] < static_cast<C>(op.objectness_score))
+        return static_cast<std::int64_t>(c) == op.background_label_id ? one : zero;
+      return img_conf[p * K + c];
+    };
+    auto boxes_of = [&](std::size_t c) { return decoded.data() + (op.share_location ? 0 : c) * P; };
+    // Greedy NMS of one candidate against the kept boxes of its class.
+    auto keep = [&](std::size_t c, std::int64_t p) {
+      const box<C>* b = boxes_of(c);
+      for (std::int64_t k : kept[c])
+        if (overlap(b[p], b[k]) > static_cast<C>(op.nms_threshold)) return;
+      kept[c].push_back(p);
+    };
+    for (auto& k : kept) k.clear();
+
+    std::size_t detections = 0;
+    if (!op.decrease_label_id) { // Caffe style
+      for (std::size_t c = 0; c < K; ++c) {
+        if (static_cast<std::int64_t>(c) == op.background_label_id) continue;
+        candidates.clear();
+        for (std::size_t p = 0; p < P; ++p)
+          if (score(c, p) > threshold)
+            candidates.push_back({static_cast<double>(score(c, p)), static_cast<std::int64_t>(c), static_cast<std::int64_t>(p)});
+        std::sort(candidates.begin(), candidates.end(), before);
+        if (op.top_k > -1 && static_cast<std::size_t>(op.top_k) < candidates.size())
+          candidates.resize(static_cast<std::size_t>(op.top_k));
+        for (const auto& s : candidates) keep(c, s.index);
+        detections += kept[c].size();
+      }
+    } else { // MXNet style: the best class of each prior, class 0 never
+      candidates.clear();
+      for (std::size_t p = 0; p < P; ++p) {
+        C best = -1;
+        std::size_t label = 0;
+        for (std::size_t c = 1; c < K; ++c) {
+          if (op.background_label_id > -1 && static_cast<std::int64_t>(c) == op.background_label_id) continue;
+          if (score(c, p) > best) {
+            best = score(c, p);
+            label = c;
+          }
+        }
+        if (label > 0 && best >= static_cast<C>(op.confidence_threshold))
+          candidates.push_back({static_cast<double>(best), static_cast<std::int64_t>(label), static_cast<std::int64_t>(p)});
+      }
+      std::sort(candidates.begin(), candidates.end(), before);
+      if (op.top_k >= 0 && static_cast<std::size_t>(op.top_k) < candidates.size())
+        candidates.resize(static_cast<std::size_t>(op.top_k));
+      for (const auto& s : candidates) keep(static_cast<std::size_t>(s.label), s.index);
+      for (const auto& k : kept) detections += k.size();
+    }
+
+    const std::int64_t keep_top_k = op.keep_top_k[0];
+    if (keep_top_k > -1 && detections > static_cast<std::size_t>(keep_top_k)) {
+      candidates.clear();
+      for (std::size_t c = 0; c < K; ++c)
+        for (std::int64_t p : kept[c])
+          candidates.push_back({static_cast<double>(score(c, static_cast<std::size_t>(p))), static_cast<std::int64_t>(c), p});
+      std::sort(candidates.begin(), candidates.end(), before);
+      candidates.resize(static_cast<std::size_t>(keep_top_k));
+      for (auto& k : kept) k.clear();
+      for (const auto& s : candidates) kept[static_cast<std::size_t>(s.label)].push_back(s.index);
+    }
+
+    for (std::size_t c = 0; c < K; ++c) {
+      const box<C>* b = boxes_of(c);
+      for (std::int64_t p : kept[c]) {
+        if (count >= rows_total) ctx.fail("more detections than output rows"); // the row count rules prevent it
+        box<C> d = b[p];
+        if (op.clip_after_nms) clip(d);
+        C* row = result.data() + count * 7;
+        row[0] = static_cast<C>(i);
+        row[1] = static_cast<C>(op.decrease_label_id ? static_cast<std::int64_t>(c) - 1 : static_cast<std::int64_t>(c));
+        row[2] = score(c, static_cast<std::size_t>(p));
+        row[3] = d.xmin;
+        row[4] = d.ymin;
+        row[5] = d.xmax;
+        row[6] = d.ymax;
+        ++count;
+      }
+    }
+  }
+  if (count < rows_total) result[count * 7] = -1;
+  return result;
+}
+
+} // namespace detail::detection
+
+template <> struct kernel<ops::DetectionOutput> {
+  static void run(const ops::DetectionOutput& op, kernel_context& ctx) {
+    if (op.keep_top_k.empty()) ctx.fail("keep_top_k needs a value");
+    // Rows unknown to infer only without priors: then there are none.
+    if (ctx.output(0).empty()) ctx.set_output(0, tensor::allocate(ctx.input_type(0), shape{1, 1, 0, 7}));
+    const shape& out_shape = ctx.output_shape(0);
+    if (out_shape.size() != 4 || out_shape[3] != 7) ctx.fail("the output must be [1, 1, rows, 7]");
+    const std::int64_t rows = out_shape[2];
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() {
+      using C = compute_t<T>;
+      const auto result = detail::detection::detect<C>(op, ctx, static_cast<C>(T(op.confidence_threshold)), rows);
+      auto out = ctx.out<T>(0);
+      for (std::size_t k = 0; k < out.size(); ++k) out[k] = T(result[k]);
+    }, "DetectionOutput");
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/detection_output.hpp ----
 // ---- begin irforge/reference/kernels/gather.hpp ----
 // irforge — reference kernels of Gather (v1, v7, v8), GatherElements-6 and
 // GatherND-8.
@@ -16993,6 +20464,312 @@ template <> struct kernel<ops::AvgPool> {
 
 } // namespace irforge::reference
 // ---- end irforge/reference/kernels/pooling.hpp ----
+// ---- begin irforge/reference/kernels/prior_box.hpp ----
+// irforge — reference kernel of PriorBox-8: SSD anchor boxes.
+//
+// Follows OpenVINO's reference: per feature-map position (rows, then
+// columns) the fixed-size boxes (with their density grids), then per min
+// size the min box, the sqrt(min * max) box and the other aspect ratios
+// (min_max_aspect_ratios_order true, Caffe's order) or the min box, the
+// aspect ratios and then the max box (false). Aspect ratios keep their
+// first-seen order (1 first, r then 1/r with `flip`). Coordinates are
+// (center -/+ half size) * (1 / image size), all in float as OpenVINO
+// computes them. Row 0 holds the boxes, row 1 the variances (0.1 when none
+// are given). Where OpenVINO's reference would write more or fewer boxes than
+// the op's own count (max_size with scale_all_sizes false, density without
+// fixed_size, densities missing for some fixed sizes), the spec's rule
+// applies (max_size ignored without scale_all_sizes) or the node fails:
+// the output never holds a mix of boxes from different positions.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+
+namespace irforge::reference {
+
+template <> struct kernel<ops::PriorBox> {
+  static void run(const ops::PriorBox& op, kernel_context& ctx) {
+    const auto size = ctx.ints(0);
+    const auto image = ctx.ints(1);
+    if (size.size() != 2) ctx.fail("output_size must hold 2 values [H, W]");
+    if (image.size() != 2) ctx.fail("image_size must hold 2 values [H, W], got " + std::to_string(image.size()));
+    const std::int64_t H = size[0], W = size[1], IH = image[0], IW = image[1];
+    auto out = ctx.out<float>(0);
+    const std::size_t row = out.size() / 2; // 4 * H * W * priors
+    if (row == 0) return;
+
+    // Aspect ratios in first-seen order, duplicates (within 1e-6) dropped.
+    std::vector<float> ratios{1.0f};
+    for (float r : op.aspect_ratio) {
+      const bool seen = std::any_of(ratios.begin(), ratios.end(), [&](float e) { return std::fabs(r - e) < 1e-6f; });
+      if (seen) continue;
+      ratios.push_back(r);
+      if (op.flip) ratios.push_back(1.0f / r);
+    }
+    const auto is_one = [](float r) { return std::fabs(r - 1.0f) < 1e-6f; };
+
+    float step = op.step;
+    std::vector<float> min_size = op.min_size;
+    if (!op.scale_all_sizes) { // MXNet-like: sizes and step relative to the image height
+      step = step == -1.0f ? static_cast<float>(IH) / static_cast<float>(H) : step * static_cast<float>(IH);
+      for (float& s : min_size) s *= static_cast<float>(IH);
+    }
+    // The spec: without scale_all_sizes, max_size is ignored.
+    const std::size_t max_count = op.scale_all_sizes ? op.max_size.size() : 0;
+    const float step_x = step == 0.0f ? static_cast<float>(IW) / static_cast<float>(W) : step;
+    const float step_y = step == 0.0f ? static_cast<float>(IH) / static_cast<float>(H) : step;
+    const float inv_w = 1.0f / static_cast<float>(IW), inv_h = 1.0f / static_cast<float>(IH);
+
+    // Fixed sizes and densities are truncated to integers as OpenVINO does.
+    std::vector<std::int64_t> fixed_int(op.fixed_size.size()), density_int(op.fixed_size.size(), 0);
+    for (std::size_t s = 0; s < op.fixed_size.size(); ++s) {
+      if (!(op.fixed_size[s] < 1e15f)) ctx.fail("fixed_size values must be below 1e15");
+      fixed_int[s] = static_cast<std::int64_t>(op.fixed_size[s]);
+      const bool needs_density = !op.fixed_ratio.empty() || !op.density.empty() ||
+                                 std::any_of(ratios.begin(), ratios.end(), [&](float r) { return !is_one(r); });
+      if (needs_density && s >= op.density.size())
+        ctx.fail("density needs a value for each fixed_size (" + std::to_string(op.fixed_size.size()) + "), got " +
+                 std::to_string(op.density.size()));
+      if (s < op.density.size()) density_int[s] = static_cast<std::int64_t>(op.density[s]);
+    }
+
+    std::size_t idx = 0;
+    auto put = [&](float cx, float cy, float half_w, float half_h, bool clip_one_sided) {
+      if (idx + 4 > row) ctx.fail("the attributes give more boxes per position than the op's output holds");
+      float v[4] = {(cx - half_w) * inv_w, (cy - half_h) * inv_h, (cx + half_w) * inv_w, (cy + half_h) * inv_h};
+      if (clip_one_sided) {
+        for (int k = 0; k < 2; ++k) v[k] = v[k] > 0.0f ? v[k] : 0.0f;
+        for (int k = 2; k < 4; ++k) v[k] = v[k] < 1.0f ? v[k] : 1.0f;
+      }
+      for (float x : v) out[idx++] = x;
+    };
+    // A density x density grid of boxes of one shape inside the fixed-size cell.
+    auto grid = [&](float cx, float cy, std::size_t s, float half_w, float half_h) {
+      const std::int64_t d = density_int[s];
+      if (d <= 0) return;
+      const auto shift = static_cast<std::int64_t>(op.fixed_size[s] / static_cast<float>(d));
+      const float base_x = cx - static_cast<float>(fixed_int[s] / 2) + static_cast<float>(shift) / 2.0f;
+      const float base_y = cy - static_cast<float>(fixed_int[s] / 2) + static_cast<float>(shift) / 2.0f;
+      for (std::int64_t r = 0; r < d; ++r)
+        for (std::int64_t c = 0; c < d; ++c)
+          put(base_x + static_cast<float>(c * shift), base_y + static_cast<float>(r * shift), half_w, half_h, true);
+    };
+    auto ratio_boxes = [&](float cx, float cy, float size) {
+      for (float r : ratios) {
+        if (is_one(r)) continue;
+        const float q = std::sqrt(r);
+        put(cx, cy, size * 0.5f * q, size * 0.5f / q, false);
+      }
+    };
+
+    for (std::int64_t h = 0; h < H; ++h) {
+      for (std::int64_t w = 0; w < W; ++w) {
+        const float cx = step == 0.0f ? (static_cast<float>(w) + 0.5f) * step_x : (op.offset + static_cast<float>(w)) * step;
+        const float cy = step == 0.0f ? (static_cast<float>(h) + 0.5f) * step_y : (op.offset + static_cast<float>(h)) * step;
+
+        for (std::size_t s = 0; s < op.fixed_size.size(); ++s) {
+          const float fixed = op.fixed_size[s];
+          if (!op.fixed_ratio.empty()) {
+            for (float r : op.fixed_ratio) {
+              const float q = std::sqrt(r);
+              grid(cx, cy, s, fixed * 0.5f * q, fixed * 0.5f / q);
+            }
+            continue;
+          }
+          if (!op.density.empty()) {
+            const float half = static_cast<float>(fixed_int[s]) * 0.5f;
+            grid(cx, cy, s, half, half);
+          }
+          for (float r : ratios) {
+            if (is_one(r)) continue;
+            const float q = std::sqrt(r);
+            grid(cx, cy, s, fixed * 0.5f * q, fixed * 0.5f / q);
+          }
+        }
+
+        for (std::size_t m = 0; m < min_size.size(); ++m) {
+          put(cx, cy, min_size[m] * 0.5f, min_size[m] * 0.5f, false);
+          // Without scale_all_sizes only the last min size gets the aspect ratios, built on the first.
+          const bool with_ratios = op.scale_all_sizes || m + 1 == min_size.size();
+          const float ratio_size = op.scale_all_sizes ? min_size[m] : min_size[0];
+          const bool with_max = m < max_count;
+          const float max_half = with_max ? std::sqrt(min_size[m] * op.max_size[m]) * 0.5f : 0.0f;
+          if (op.min_max_aspect_ratios_order) {
+            if (with_max) put(cx, cy, max_half, max_half, false);
+            if (with_ratios) ratio_boxes(cx, cy, ratio_size);
+          } else {
+            if (with_ratios) ratio_boxes(cx, cy, ratio_size);
+            if (with_max) put(cx, cy, max_half, max_half, false);
+          }
+        }
+        // Every position gives the same count: checking the first is enough.
+        if (h == 0 && w == 0 && idx * static_cast<std::size_t>(H) * static_cast<std::size_t>(W) != row)
+          ctx.fail("the attributes give " + std::to_string(idx / 4) + " boxes per position, the op counts " +
+                   std::to_string(row / 4 / static_cast<std::size_t>(H) / static_cast<std::size_t>(W)));
+      }
+    }
+
+    if (op.clip)
+      for (std::size_t i = 0; i < row; ++i) out[i] = std::min(std::max(out[i], 0.0f), 1.0f);
+
+    if (op.variance.size() == 4) {
+      for (std::size_t i = 0; i < row; ++i) out[row + i] = op.variance[i % 4];
+    } else {
+      const float v = op.variance.empty() ? 0.1f : op.variance[0];
+      std::fill(out.begin() + static_cast<std::ptrdiff_t>(row), out.end(), v);
+    }
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/prior_box.hpp ----
+// ---- begin irforge/reference/kernels/roi_pooling.hpp ----
+// irforge — reference kernel of ROIPooling-2 (Fast R-CNN), as OpenVINO's
+// reference computes it.
+//
+// Each box is [batch index (truncated to an integer), x1, y1, x2, y2].
+// "max": the corners are scaled by spatial_scale and rounded (half away from
+// zero); the box, at least 1 x 1 and inclusive of its end, is cut into
+// pooled_h x pooled_w bins [floor(i * size / pooled), ceil((i + 1) * size /
+// pooled)) offset by the box start and clipped to the map; a bin that ends up
+// empty gives 0. "bilinear": the corners are normalized ([0, 1] over the map's
+// H - 1 and W - 1), the pooled grid spans the box corner to corner (its
+// centre when pooled is 1) and each point is interpolated from its four
+// neighbours; points outside the map give 0. A batch index outside [0, N) or
+// a box value that is not finite is an error.
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+
+
+namespace irforge::reference {
+
+namespace detail::roi {
+
+/// floor/ceil/round results as int64, clamped far beyond any map size
+/// (boxes come from data; a cast of a huge float would be undefined).
+template <class C> std::int64_t to_index(C v) {
+  constexpr C limit = C(1e15);
+  return static_cast<std::int64_t>(std::clamp(v, -limit, limit));
+}
+
+template <class T> void roi_pooling(const ops::ROIPooling& op, kernel_context& ctx) {
+  using C = compute_t<T>;
+  const shape& data_shape = ctx.input_shape(0);
+  const shape& box_shape = ctx.input_shape(1);
+  if (data_shape.size() != 4 || box_shape.size() != 2 || box_shape[1] != 5)
+    ctx.fail("ROIPooling needs feature maps [N, C, H, W] and boxes [R, 5]");
+  const std::int64_t batches = data_shape[0], channels = data_shape[1], height = data_shape[2], width = data_shape[3];
+  const std::int64_t rois = box_shape[0], ph_count = op.pooled_h, pw_count = op.pooled_w;
+  const auto data = ctx.in<T>(0);
+  const auto boxes = ctx.in<T>(1);
+  auto out = ctx.out<T>(0);
+  const bool max_mode = op.method == "max";
+  const std::int64_t plane = height * width;
+
+  for (std::int64_t r = 0; r < rois; ++r) {
+    C b[5];
+    for (int k = 0; k < 5; ++k) {
+      b[k] = static_cast<C>(boxes[static_cast<std::size_t>(r * 5 + k)]);
+      if (!std::isfinite(b[k])) ctx.fail("box " + std::to_string(r) + " holds a value that is not finite");
+    }
+    // The index is truncated, so (-1, N) is the valid range.
+    if (!(b[0] > C(-1) && b[0] < static_cast<C>(batches)))
+      ctx.fail("box " + std::to_string(r) + " has batch index " + std::to_string(static_cast<double>(b[0])) +
+               ", outside [0, " + std::to_string(batches) + ")");
+    const auto batch = static_cast<std::int64_t>(b[0]);
+    const T* maps = data.data() + batch * channels * plane;
+    T* dst = out.data() + r * channels * ph_count * pw_count;
+
+    if (max_mode) {
+      const C scale = static_cast<C>(op.spatial_scale);
+      const std::int64_t x0 = to_index(std::round(b[1] * scale)), y0 = to_index(std::round(b[2] * scale));
+      const std::int64_t x1 = to_index(std::round(b[3] * scale)), y1 = to_index(std::round(b[4] * scale));
+      // Malformed boxes count as 1 x 1.
+      const C bin_h = static_cast<C>(std::max<std::int64_t>(y1 - y0 + 1, 1)) / static_cast<C>(ph_count);
+      const C bin_w = static_cast<C>(std::max<std::int64_t>(x1 - x0 + 1, 1)) / static_cast<C>(pw_count);
+      auto span = [](std::int64_t i, C bin, std::int64_t start, std::int64_t limit, std::int64_t& lo, std::int64_t& hi) {
+        lo = std::clamp<std::int64_t>(to_index(std::floor(static_cast<C>(i) * bin)) + start, 0, limit);
+        hi = std::clamp<std::int64_t>(to_index(std::ceil(static_cast<C>(i + 1) * bin)) + start, 0, limit);
+      };
+      for (std::int64_t ph = 0; ph < ph_count; ++ph) {
+        std::int64_t h0 = 0, h1 = 0;
+        span(ph, bin_h, y0, height, h0, h1);
+        for (std::int64_t pw = 0; pw < pw_count; ++pw) {
+          std::int64_t w0 = 0, w1 = 0;
+          span(pw, bin_w, x0, width, w0, w1);
+          const bool empty = h1 <= h0 || w1 <= w0;
+          for (std::int64_t c = 0; c < channels; ++c) {
+            const T* m = maps + c * plane;
+            C best = empty ? C(0) : std::numeric_limits<C>::lowest();
+            for (std::int64_t h = h0; h < h1; ++h)
+              for (std::int64_t w = w0; w < w1; ++w) {
+                const C v = static_cast<C>(m[h * width + w]);
+                best = v < best ? best : v;
+              }
+            dst[(c * ph_count + ph) * pw_count + pw] = T(best);
+          }
+        }
+      }
+      continue;
+    }
+
+    // bilinear: the box in [0, 1] coordinates
+    const C hm1 = static_cast<C>(height - 1), wm1 = static_cast<C>(width - 1);
+    const C roi_h = (b[4] - b[2]) * hm1, roi_w = (b[3] - b[1]) * wm1;
+    const C step_h = ph_count > 1 ? roi_h / static_cast<C>(ph_count - 1) : C(0);
+    const C step_w = pw_count > 1 ? roi_w / static_cast<C>(pw_count - 1) : C(0);
+    for (std::int64_t ph = 0; ph < ph_count; ++ph) {
+      // The last point is the box end exactly (a sum of steps may overshoot it).
+      const C y = ph_count > 1 ? (ph == ph_count - 1 ? hm1 * b[4] : static_cast<C>(ph) * step_h + b[2] * hm1)
+                               : static_cast<C>(0.5 * static_cast<double>(b[2] + b[4]) * static_cast<double>(hm1));
+      for (std::int64_t pw = 0; pw < pw_count; ++pw) {
+        const C x = pw_count > 1 ? (pw == pw_count - 1 ? wm1 * b[3] : static_cast<C>(pw) * step_w + b[1] * wm1)
+                                 : static_cast<C>(0.5 * static_cast<double>(b[1] + b[3]) * static_cast<double>(wm1));
+        // Written so that NaN (from overflowing box arithmetic) counts as outside.
+        const bool outside = !(y >= 0 && y <= hm1 && x >= 0 && x <= wm1);
+        const std::int64_t top = outside ? 0 : static_cast<std::int64_t>(std::floor(y));
+        const std::int64_t left = outside ? 0 : static_cast<std::int64_t>(std::floor(x));
+        const std::int64_t bottom = outside ? 0 : std::min(static_cast<std::int64_t>(std::ceil(y)), height - 1);
+        const std::int64_t right = outside ? 0 : std::min(static_cast<std::int64_t>(std::ceil(x)), width - 1);
+        for (std::int64_t c = 0; c < channels; ++c) {
+          C v = 0;
+          if (!outside) {
+            const T* m = maps + c * plane;
+            const C tl = static_cast<C>(m[top * width + left]), tr = static_cast<C>(m[top * width + right]);
+            const C bl = static_cast<C>(m[bottom * width + left]), br = static_cast<C>(m[bottom * width + right]);
+            const C upper = tl + (tr - tl) * (x - static_cast<C>(left));
+            const C lower = bl + (br - bl) * (x - static_cast<C>(left));
+            v = upper + (lower - upper) * (y - static_cast<C>(top));
+          }
+          dst[(c * ph_count + ph) * pw_count + pw] = T(v);
+        }
+      }
+    }
+  }
+}
+
+} // namespace detail::roi
+
+template <> struct kernel<ops::ROIPooling> {
+  static void run(const ops::ROIPooling& op, kernel_context& ctx) {
+    if (op.method != "max" && op.method != "bilinear") ctx.fail("method must be 'max' or 'bilinear'");
+    if (op.pooled_h <= 0 || op.pooled_w <= 0) ctx.fail("pooled_h and pooled_w must be positive");
+    if (ctx.input_type(1) != ctx.input_type(0)) ctx.fail("feature maps and boxes must have the same element type");
+    dispatch<types::floating>(ctx.input_type(0), [&]<class T>() { detail::roi::roi_pooling<T>(op, ctx); }, "ROIPooling");
+  }
+};
+
+} // namespace irforge::reference
+// ---- end irforge/reference/kernels/roi_pooling.hpp ----
 // ---- begin irforge/reference/kernels/scatter.hpp ----
 // irforge — reference kernels of ScatterUpdate-3, ScatterElementsUpdate-3 and
 // ScatterNDUpdate-3: a copy of the data with updates written at the indices.
@@ -17695,18 +21472,12 @@ inline int run_command(const options& o, std::ostream& out, const op_registry* o
 }
 
 /// `irforge verify --input_model M`: imported vs optimized vs IR read back.
-inline int verify_command(const options& o, std::ostream& out, const onnx::mapping_table* mappings,
+/// `import` loads the model (cli::load_model), `optimize` runs the pipeline.
+inline int verify_command(const options& o, std::ostream& out, const std::function<graph()>& import,
                           const std::function<passes::pipeline_report(graph&)>& optimize,
                           const reference::kernel_registry* kernels = nullptr) {
   const auto& kernel_set = kernels ? *kernels : reference::kernels();
-  const std::string ext = std::filesystem::path(o.input_model).extension().string();
-  if (!o.framework.empty() ? o.framework != "onnx" : ext != ".onnx")
-    throw error("verify supports ONNX models today", in_file(o.input_model));
-  const onnx::model m = onnx::load_model(o.input_model);
-  onnx::load_options load;
-  load.mappings = mappings;
-  load.custom_ops.passthrough = o.passthrough_unknown_ops;
-  const graph imported = onnx::convert(m, load);
+  const graph imported = import();
   graph optimized = imported;
   const auto report = optimize(optimized);
   std::string xml;
@@ -17745,6 +21516,35 @@ inline int verify_command(const options& o, std::ostream& out, const onnx::mappi
 
 } // namespace irforge::cli
 // ---- end irforge/cli/evaluate_commands.hpp ----
+// ---- begin irforge/cli/extensions.hpp ----
+// irforge — what a user's own converter binary adds to the built-in one:
+// framework mappings, an optimisation pipeline, the op set and kernels.
+
+#include <functional>
+
+
+namespace irforge::reference {
+class kernel_registry; // reference/evaluator.hpp
+}
+
+namespace irforge::cli {
+
+struct extensions {
+  /// ONNX op mappings to use instead of onnx::standard_mappings().
+  const onnx::mapping_table* onnx_mappings = nullptr;
+  /// Caffe layer mappings to use instead of caffe::standard_mappings().
+  const caffe::mapping_table* caffe_mappings = nullptr;
+  /// The optimisation pipeline (default: passes::standard()).
+  std::function<passes::pipeline_report(graph&, const passes::run_options&)> optimize;
+  /// The op set for reading IR (run) and the kernels for evaluating (run, verify).
+  const op_registry* registry = nullptr;
+  const reference::kernel_registry* kernels = nullptr;
+  /// ONNX ops without a mapping: an error (default) or custom layers (--passthrough_unknown_ops).
+  onnx::custom_op_policy custom_ops = {};
+};
+
+} // namespace irforge::cli
+// ---- end irforge/cli/extensions.hpp ----
 // ---- begin irforge/cli/input_options.hpp ----
 // irforge — the command line's model-input options applied to a graph, in
 // Model Optimizer's order: cut (--input, --output) with shapes, types and
@@ -18819,6 +22619,8 @@ namespace irforge::cli {
 /// What the input options changed (for the report).
 struct input_changes {
   std::vector<std::string> inputs, frozen, outputs, preprocessing;
+  /// What the user should hear about (options that did not apply everywhere).
+  std::vector<std::string> warnings;
   std::size_t removed = 0;
 };
 
@@ -18922,6 +22724,10 @@ inline input_changes apply_input_options(graph& g, const options& o) {
   };
   distribute(o.mean_values, "mean_values", true);
   distribute(o.scale_values, "scale_values", false);
+  if (o.scale != 0 && o.scale < 1)
+    changes.warnings.push_back("--scale " + attr::detail::shortest(o.scale) +
+                               " is below 1: the inputs are multiplied by " + attr::detail::shortest(1 / o.scale) +
+                               " (MO divides by --scale)");
   if (o.scale != 0)
     for (node_id p : original_inputs)
       if (g.alive(p) && g.node(p).op.is<ops::Parameter>()) step_for(g.node(p).name).scale = {o.scale};
@@ -18933,6 +22739,9 @@ inline input_changes apply_input_options(graph& g, const options& o) {
       if (s.rank_is_static() && s.rank() >= 3)
         for (std::size_t a : {std::size_t{1}, s.rank() - 1}) three = three || (s[a].is_static() && s[a].value() == 3);
       if (three) step_for(g.node(p).name).reverse_channels = true;
+      else
+        changes.warnings.push_back("--reverse_input_channels: input '" + g.node(p).name + "' " + s.to_string() +
+                                   " has no 3-channel axis (1 or last); left as it is");
     }
   }
   if (!steps.empty()) changes.preprocessing = passes::add_preprocessing(g, steps);
@@ -19243,6 +23052,8 @@ struct report_data {
   /// --input/--output/preprocessing: inputs made or changed, frozen, outputs, preprocessing steps.
   std::vector<std::string> new_inputs, frozen_inputs, new_outputs, preprocessing;
   std::size_t removed_by_cut = 0;
+  /// Warnings for the user (frontend notes, options that did not apply everywhere).
+  std::vector<std::string> notes;
   std::string error;
   unsupported_ops_error::op_list unsupported;
   double seconds = 0;
@@ -19266,6 +23077,7 @@ inline nlohmann::ordered_json make_report(const report_data& d) {
     r["unsupported_operations"] = list;
   }
   r["source"] = {{"bytes", d.source_bytes}, {"layers", d.source_layers.size()}};
+  if (!d.notes.empty()) r["notes"] = d.notes;
   if (d.result_graph) {
     const graph& g = *d.result_graph;
     r["ir"] = {{"xml", d.xml_path},
@@ -19339,6 +23151,186 @@ inline void write_report(const std::string& path, const report_data& d) {
 
 } // namespace irforge::cli
 // ---- end irforge/cli/json_report.hpp ----
+// ---- begin irforge/cli/load_model.hpp ----
+// irforge — the command line's frontend seam: --input_model (with
+// --framework, --input_proto) to an irforge::graph, whatever the framework.
+// A new frontend is one more branch here; nothing after it changes.
+
+#include <algorithm>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <system_error>
+#include <vector>
+
+// ---- begin irforge/cli/log.hpp ----
+// irforge — the converter's log (--log_level), in Model Optimizer's format:
+//
+//   [ WARNING ]  --reverse_input_channels: input 'mask' has no 3-channel axis; left as it is
+//   [ INFO ]  ConstantFolding: 12 changes, 180 -> 168 nodes, 0.4 ms
+//   [ DEBUG ]  LinearFusion: BatchNormIntoConvolution at 'conv1/bn'
+//
+// WARNING says what the user should know about the result (layers dropped,
+// options that did not apply), INFO what each step did, DEBUG every rule
+// firing with the node it fired at. The levels are Python logging's, as MO
+// takes them; the default shows warnings (MO prints its warnings too).
+
+#include <ostream>
+#include <string>
+#include <string_view>
+
+
+namespace irforge::cli {
+
+enum class log_level { notset = 0, debug = 10, info = 20, warning = 30, error = 40, critical = 50 };
+
+/// "DEBUG", "info", ... (case-insensitive); anything else is an error naming the choices.
+inline log_level parse_log_level(std::string_view text) {
+  std::string upper(text);
+  for (char& c : upper)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  if (upper == "CRITICAL") return log_level::critical;
+  if (upper == "ERROR") return log_level::error;
+  if (upper == "WARNING" || upper == "WARN") return log_level::warning;
+  if (upper == "INFO") return log_level::info;
+  if (upper == "DEBUG") return log_level::debug;
+  if (upper == "NOTSET") return log_level::notset;
+  throw error("--log_level: '" + std::string(text) + "' is not one of CRITICAL, ERROR, WARNING, INFO, DEBUG, NOTSET");
+}
+
+/// Writes messages at or above a level to a stream; a default logger writes nothing.
+class logger {
+public:
+  logger() = default;
+  logger(std::ostream& out, log_level level) : out_(&out), level_(level) {}
+
+  [[nodiscard]] bool enabled(log_level l) const { return out_ != nullptr && l >= level_ && l != log_level::notset; }
+  void warning(std::string_view message) const { write(log_level::warning, "[ WARNING ]  ", message); }
+  void info(std::string_view message) const { write(log_level::info, "[ INFO ]  ", message); }
+  void debug(std::string_view message) const { write(log_level::debug, "[ DEBUG ]  ", message); }
+
+private:
+  void write(log_level l, std::string_view tag, std::string_view message) const {
+    if (enabled(l)) *out_ << tag << message << "\n";
+  }
+  std::ostream* out_ = nullptr;
+  log_level level_ = log_level::warning;
+};
+
+} // namespace irforge::cli
+// ---- end irforge/cli/log.hpp ----
+
+namespace irforge::cli {
+
+/// A source model as imported, with what the report says of it.
+struct loaded_model {
+  graph g;
+  std::string framework;
+  std::uint64_t source_bytes = 0;
+  std::vector<std::string> source_layers; ///< the source model's layer names
+  std::vector<std::string> notes;         ///< what the frontend wants the user to know
+};
+
+namespace detail {
+
+inline std::string framework_of(const options& o) {
+  if (!o.framework.empty()) return o.framework;
+  const std::string ext = std::filesystem::path(o.input_model).extension().string();
+  if (ext == ".onnx") return "onnx";
+  if (ext == ".caffemodel" || ext == ".prototxt") return "caffe";
+  if (ext == ".pb" || ext == ".pbtxt") return "tf";
+  if (ext == ".params" || ext == ".json") return "mxnet";
+  if (ext == ".nnet" || ext == ".mdl" || ext == ".raw") return "kaldi";
+  throw error("cannot tell the framework from the extension '" + ext + "': give --framework", in_file(o.input_model));
+}
+
+inline std::uint64_t file_size_or_zero(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0 : static_cast<std::uint64_t>(n);
+}
+
+/// The shapes --input / --input_shape give to a Caffe net's own inputs. Caffe
+/// takes them before conversion (its Reshape, Crop and PriorBox parameters
+/// are resolved against the input shape); items that name other points are
+/// cuts, applied after import like for every framework.
+inline std::map<std::string, partial_shape> caffe_input_shapes(const options& o, const std::vector<std::string>& inputs) {
+  std::map<std::string, partial_shape> out;
+  std::vector<input_item> items;
+  if (!o.cut_inputs.empty()) items = parse_input_items(o.cut_inputs);
+  const std::vector<partial_shape> shapes = o.input_shape.empty() ? std::vector<partial_shape>{}
+                                                                   : parse_input_shapes(o.input_shape);
+  if (items.empty()) {
+    if (shapes.size() == 1 && inputs.size() == 1) out.emplace(inputs[0], shapes[0]);
+    return out; // other counts: apply_input_options names the mismatch
+  }
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    std::optional<partial_shape> shape = items[i].shape;
+    if (!shape && shapes.size() == items.size()) shape = shapes[i];
+    if (shape && std::find(inputs.begin(), inputs.end(), items[i].name) != inputs.end())
+      out.emplace(items[i].name, *shape);
+  }
+  return out;
+}
+
+inline loaded_model load_onnx(const options& o, const extensions& ext) {
+  loaded_model r;
+  const onnx::model m = onnx::load_model(o.input_model);
+  r.source_bytes = m.file ? m.file->size() : 0;
+  for (std::size_t i = 0; i < m.graph.nodes.size(); ++i)
+    r.source_layers.push_back(onnx::detail::node_display_name(m.graph.nodes[i], i));
+  onnx::load_options load;
+  load.mappings = ext.onnx_mappings;
+  load.custom_ops = ext.custom_ops;
+  load.custom_ops.passthrough = load.custom_ops.passthrough || o.passthrough_unknown_ops;
+  r.g = onnx::convert(m, load);
+  return r;
+}
+
+/// MO's Caffe inputs: --input_model net.caffemodel [--input_proto deploy.prototxt]
+/// (default: the model's path with .prototxt), or a .prototxt alone (no weights).
+inline loaded_model load_caffe(const options& o, const extensions& ext, const logger& log) {
+  loaded_model r;
+  const bool prototxt_only = std::filesystem::path(o.input_model).extension() == ".prototxt" && o.input_proto.empty();
+  const std::string caffemodel = prototxt_only ? std::string() : o.input_model;
+  const std::string prototxt = prototxt_only ? o.input_model
+                               : o.input_proto.empty() ? caffe::default_prototxt_path(o.input_model)
+                                                       : o.input_proto;
+  const caffe::net n = caffe::load_net(caffemodel, prototxt);
+  r.source_bytes = file_size_or_zero(prototxt) + (caffemodel.empty() ? 0 : file_size_or_zero(caffemodel));
+  for (const auto& l : n.layers) r.source_layers.push_back(l.name);
+  caffe::load_options load;
+  load.mappings = ext.caffe_mappings;
+  load.input_shapes = caffe_input_shapes(o, caffe::input_names(n));
+  load.on_note = [&](const std::string& note) {
+    log.warning(note);
+    r.notes.push_back(note);
+  };
+  r.g = caffe::convert(n, load);
+  return r;
+}
+
+} // namespace detail
+
+/// Imports the model the options name.
+inline loaded_model load_model(const options& o, const extensions& ext = {}, const logger& log = {}) {
+  const std::string framework = detail::framework_of(o);
+  loaded_model r;
+  if (framework == "onnx") r = detail::load_onnx(o, ext);
+  else if (framework == "caffe") r = detail::load_caffe(o, ext, log);
+  else
+    throw error("the " + framework + " frontend is not available yet (ONNX and Caffe models convert today)",
+                in_file(o.input_model));
+  r.framework = framework;
+  log.info("Imported " + std::filesystem::path(o.input_model).filename().string() + " (" + framework + "): " +
+           std::to_string(r.source_layers.size()) + " layers, " + std::to_string(r.g.size()) + " nodes");
+  return r;
+}
+
+} // namespace irforge::cli
+// ---- end irforge/cli/load_model.hpp ----
 // ---- begin irforge/ir/dot_writer.hpp ----
 // irforge — the graph as Graphviz DOT, to look at what a conversion did:
 //   irforge --input_model m.onnx --dot m.dot && dot -Tsvg m.dot > m.svg
@@ -20717,26 +24709,36 @@ inline const auto& standard() { return standard_pipeline; }
 
 namespace irforge::cli {
 
-/// What a custom converter adds to the built-in one.
-struct extensions {
-  /// ONNX op mappings to use instead of onnx::standard_mappings().
-  const onnx::mapping_table* onnx_mappings = nullptr;
-  /// The optimisation pipeline (default: passes::standard()).
-  std::function<passes::pipeline_report(graph&, const passes::run_options&)> optimize;
-  /// The op set for reading IR (run) and the kernels for evaluating (run, verify).
-  const op_registry* registry = nullptr;
-  const reference::kernel_registry* kernels = nullptr;
-  /// Ops without a mapping: an error (default) or custom layers (--passthrough_unknown_ops).
-  onnx::custom_op_policy custom_ops = {};
-};
-
 namespace detail {
-inline passes::pipeline_report optimize(graph& g, const options& o, const extensions& ext) {
+inline passes::pipeline_report optimize(graph& g, const options& o, const extensions& ext, const logger& log = {}) {
   passes::run_options run;
   run.disabled = o.disabled_passes;
   if (o.disable_fusing)
     for (auto name : passes::fusion_passes) run.disabled.emplace_back(name);
-  return ext.optimize ? ext.optimize(g, run) : passes::standard().run(g, run);
+  if (log.enabled(log_level::debug))
+    run.on_rule_fired = [&log](std::string_view pass, std::string_view rule, std::string_view node) {
+      log.debug(std::string(pass) + ": " + std::string(rule) + " at '" + std::string(node) + "'");
+    };
+  auto report = ext.optimize ? ext.optimize(g, run) : passes::standard().run(g, run);
+  if (log.enabled(log_level::info))
+    for (const auto& p : report.passes) {
+      if (p.skipped) {
+        log.info(p.name + ": skipped (disabled)");
+        continue;
+      }
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.1f", p.milliseconds);
+      std::string line = p.name + ": " + std::to_string(p.changes) + " changes, " + std::to_string(p.nodes_before) +
+                         " -> " + std::to_string(p.nodes_after) + " nodes, " + ms + " ms";
+      bool first = true;
+      for (const auto& [rule, n] : p.rules)
+        if (n) {
+          line += (first ? " (" : ", ") + rule + " x" + std::to_string(n);
+          first = false;
+        }
+      log.info(first ? line : line + ")");
+    }
+  return report;
 }
 } // namespace detail
 
@@ -20767,17 +24769,6 @@ private:
 };
 
 namespace detail {
-
-inline std::string framework_of(const options& o) {
-  if (!o.framework.empty()) return o.framework;
-  const std::string ext = std::filesystem::path(o.input_model).extension().string();
-  if (ext == ".onnx") return "onnx";
-  if (ext == ".caffemodel" || ext == ".prototxt") return "caffe";
-  if (ext == ".pb" || ext == ".pbtxt") return "tf";
-  if (ext == ".params" || ext == ".json") return "mxnet";
-  if (ext == ".nnet" || ext == ".mdl" || ext == ".raw") return "kaldi";
-  throw error("cannot tell the framework from the extension '" + ext + "': give --framework", in_file(o.input_model));
-}
 
 /// MO's default model name: the input file's stem ("model" for a dot file).
 inline std::string model_name_of(const options& o) {
@@ -20817,28 +24808,18 @@ inline long peak_memory_mb() {
 
 /// Converts one model as the options say; throws irforge::error on failure.
 /// `report` is filled as the conversion goes, so it says how far a failed one got.
-inline void convert(const options& o, report_data& report, const extensions& ext = {}) {
+inline void convert(const options& o, report_data& report, const extensions& ext = {}, const logger& log = {}) {
   const auto start = std::chrono::steady_clock::now();
   progress_bar progress(!o.silent);
   report.input_model = o.input_model;
   report.options = o.given;
   report.framework = detail::framework_of(o);
-  graph g;
-  if (report.framework == "onnx") {
-    const onnx::model m = onnx::load_model(o.input_model);
-    report.source_bytes = m.file ? m.file->size() : 0;
-    for (std::size_t i = 0; i < m.graph.nodes.size(); ++i)
-      report.source_layers.push_back(onnx::detail::node_display_name(m.graph.nodes[i], i));
-    progress.update(0.25);
-    onnx::load_options load;
-    load.mappings = ext.onnx_mappings;
-    load.custom_ops = ext.custom_ops;
-    load.custom_ops.passthrough = load.custom_ops.passthrough || o.passthrough_unknown_ops;
-    g = onnx::convert(m, load);
-  } else {
-    throw error("the " + report.framework + " frontend is not available yet (ONNX models convert today)",
-                in_file(o.input_model));
-  }
+  loaded_model source = load_model(o, ext, log);
+  graph g = std::move(source.g);
+  report.source_bytes = source.source_bytes;
+  report.source_layers = std::move(source.source_layers);
+  report.notes = std::move(source.notes);
+  progress.update(0.25);
   if (has_input_options(o)) {
     const auto changes = apply_input_options(g, o);
     report.new_inputs = changes.inputs;
@@ -20846,10 +24827,17 @@ inline void convert(const options& o, report_data& report, const extensions& ext
     report.new_outputs = changes.outputs;
     report.preprocessing = changes.preprocessing;
     report.removed_by_cut = changes.removed;
+    for (const auto& w : changes.warnings) log.warning(w);
+    report.notes.insert(report.notes.end(), changes.warnings.begin(), changes.warnings.end());
+    for (const auto& i : changes.inputs) log.info("Input " + i);
+    for (const auto& f : changes.frozen) log.info("Frozen input " + f);
+    for (const auto& out : changes.outputs) log.info("Output " + out);
+    for (const auto& p : changes.preprocessing) log.info("Preprocessing " + p);
+    if (changes.removed) log.info("Cutting removed " + std::to_string(changes.removed) + " nodes no output needs");
   }
   progress.update(0.5);
 
-  report.passes = detail::optimize(g, o, ext);
+  report.passes = detail::optimize(g, o, ext, log);
   if (!o.compress_weights.empty())
     report.compression = passes::compress_weights_int8(
         g, o.compress_weights == "int8_asym" ? passes::int8_mode::asymmetric : passes::int8_mode::symmetric);
@@ -20862,6 +24850,13 @@ inline void convert(const options& o, report_data& report, const extensions& ext
     report.compression.flushed += fp16.flushed;
     report.compression.kept += fp16.kept;
   }
+  if (report.compression.constants)
+    log.info("Compressed " + std::to_string(report.compression.constants) + " weight tensors: " +
+             std::to_string(report.compression.bytes_before) + " -> " + std::to_string(report.compression.bytes_after) +
+             " bytes");
+  if (report.compression.clamped)
+    log.warning(std::to_string(report.compression.clamped) +
+                " weight values were outside the f16 range and were clamped to it");
   progress.update(0.75);
   const std::string name = detail::model_name_of(o);
   g.set_name(name);
@@ -20896,12 +24891,14 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
       return 0;
     }
     if (o.command == command::run) return run_command(o, out, ext.registry, ext.kernels);
+    const logger log(err, parse_log_level(o.silent ? "ERROR" : o.log_level));
     if (o.command == command::verify)
-      return verify_command(o, out, ext.onnx_mappings,
-                            [&](graph& g) { return detail::optimize(g, o, ext); }, ext.kernels);
+      return verify_command(
+          o, out, [&] { return load_model(o, ext, log).g; }, [&](graph& g) { return detail::optimize(g, o, ext, log); },
+          ext.kernels);
     report_data r;
     try {
-      convert(o, r, ext);
+      convert(o, r, ext, log);
     } catch (const unsupported_ops_error& e) {
       r.error = e.what();
       r.unsupported = e.ops();

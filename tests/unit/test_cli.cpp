@@ -9,6 +9,9 @@
 
 #include "irforge/cli/main.hpp"
 #include "irforge/frontends/onnx/writer.hpp"
+#include "irforge/ir/reader.hpp"
+#include "irforge/reference/evaluator.hpp"
+#include "support/caffe_builder.hpp"
 #include "support/test_paths.hpp"
 
 using namespace irforge;
@@ -152,6 +155,138 @@ TEST_CASE("cli: --report and --dot say what was done; output is byte-identical r
   CHECK(failed["status"] == "error");
   CHECK(failed["unsupported_operations"][0]["op"] == "Frobnicate");
   CHECK(failed["unsupported_operations"][0]["nodes"][0] == "frob");
+  fs::remove_all(dir);
+}
+
+std::vector<std::string> lines_starting(const std::string& text, std::string_view prefix) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (line.rfind(prefix, 0) == 0) out.push_back(line);
+  return out;
+}
+
+TEST_CASE("cli: --log_level INFO says what each step did, DEBUG every rule firing, WARNING what did not apply") {
+  const auto dir = test::temp_dir("cli_log");
+  const auto model = (test::source_dir() / "examples" / "models" / "small_cnn.onnx").string();
+  auto quiet = run({"-m", model, "-o", (dir / "a").string()});
+  REQUIRE(quiet.code == 0);
+  CHECK(quiet.err.empty()); // the default level shows warnings only, and there are none
+
+  auto info = run({"-m", model, "-o", (dir / "b").string(), "--log_level", "INFO"});
+  REQUIRE(info.code == 0);
+  CHECK(info.err.find("[ INFO ]  Imported small_cnn.onnx (onnx): 10 layers") != std::string::npos);
+  CHECK(info.err.find("[ INFO ]  ConstantFolding: ") != std::string::npos);
+  CHECK(info.err.find("[ INFO ]  DeadCodeElimination: ") != std::string::npos);
+  CHECK(info.err.find("MultiplyIntoWeights x") != std::string::npos);
+  CHECK(lines_starting(info.err, "[ DEBUG ]").empty());
+
+  // DEBUG: one line per rewrite, naming rule and node; as many as the report counts.
+  auto debug = run({"-m", model, "-o", (dir / "c").string(), "--log_level", "DEBUG", "--report",
+                    (dir / "c.json").string(), "--disable_passes", "ConstantFolding"});
+  REQUIRE(debug.code == 0);
+  std::ifstream report_file(dir / "c.json");
+  const auto report = nlohmann::json::parse(report_file);
+  int fired = 0;
+  for (const auto& p : report["passes"])
+    if (p.contains("rules"))
+      for (const auto& [rule, n] : p["rules"].items()) fired += n.get<int>();
+  const auto firings = lines_starting(debug.err, "[ DEBUG ]");
+  CHECK(fired > 0);
+  CHECK(static_cast<int>(firings.size()) == fired);
+  CHECK(debug.err.find("[ INFO ]  ConstantFolding: skipped (disabled)") != std::string::npos);
+  bool bn1 = false;
+  for (const auto& l : firings) bn1 = bn1 || l.find(" at 'bn1'") != std::string::npos;
+  CHECK(bn1);
+
+  // A warning for an input --reverse_input_channels cannot apply to; ERROR and --silent hide it.
+  onnx::model_builder b("g");
+  b.opset("", 13);
+  b.input("x", element_type::f32, {1, 2, 4});
+  b.output("y", element_type::f32, {1, 2, 4});
+  b.node("Relu", {"x"}, {"y"}, "relu");
+  b.save((dir / "two.onnx").string());
+  const std::string two = (dir / "two.onnx").string();
+  auto warned = run({"-m", two, "-o", (dir / "d").string(), "--reverse_input_channels"});
+  REQUIRE(warned.code == 0);
+  CHECK(warned.err ==
+        "[ WARNING ]  --reverse_input_channels: input 'x' [1,2,4] has no 3-channel axis (1 or last); left as it is\n");
+  CHECK(run({"-m", two, "-o", (dir / "e").string(), "--reverse_input_channels", "--log_level", "ERROR"}).err.empty());
+  CHECK(run({"-m", two, "-o", (dir / "f").string(), "--reverse_input_channels", "--silent"}).err.empty());
+  auto level = run({"-m", two, "--log_level", "LOUD"});
+  CHECK(level.code == 1);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("cli: Caffe models: .caffemodel with its .prototxt, --input_proto, a prototxt alone, --input_shape, verify") {
+  const auto dir = test::temp_dir("cli_caffe");
+  const std::string prototxt = R"(name: "tiny"
+input: "data" input_shape { dim: 1 dim: 2 dim: 4 dim: 4 }
+layer { name: "conv" type: "Convolution" bottom: "data" top: "conv"
+  convolution_param { num_output: 3 kernel_size: 3 pad: 1 } }
+layer { name: "relu" type: "ReLU" bottom: "conv" top: "conv" }
+)";
+  std::vector<float> w(3 * 2 * 3 * 3);
+  for (std::size_t i = 0; i < w.size(); ++i) w[i] = static_cast<float>(static_cast<int>(i % 7) - 3) * 0.25f;
+  irforge::test::caffemodel_builder weights("tiny");
+  weights.layer("conv", "Convolution", {{{3, 2, 3, 3}, w}, {{3}, {0.5f, -0.25f, 0.f}}});
+  auto write = [](const fs::path& p, const auto& bytes) {
+    std::ofstream f(p, std::ios::binary);
+    f.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  };
+  write(dir / "tiny.caffemodel", weights.bytes());
+  write(dir / "tiny.prototxt", prototxt);
+  write(dir / "deploy.prototxt", prototxt);
+  fs::copy_file(dir / "tiny.caffemodel", dir / "weights.caffemodel");
+
+  // The prototxt beside the model is found by name, as Model Optimizer does.
+  auto r = run({"--input_model", (dir / "tiny.caffemodel").string(), "-o", (dir / "a").string()});
+  REQUIRE(r.code == 0);
+  CHECK(r.err.empty());
+  CHECK(r.out.find("Layers: 2 in the source model") != std::string::npos);
+  const graph ir = ir::load((dir / "a" / "tiny.xml").string());
+  const graph source = caffe::load((dir / "tiny.caffemodel").string());
+  std::vector<float> xs(2 * 4 * 4);
+  for (std::size_t i = 0; i < xs.size(); ++i) xs[i] = static_cast<float>(i % 5) - 2.f;
+  const tensor x = tensor::from_values<float>({1, 2, 4, 4}, xs);
+  const auto want = reference::evaluate(source, {x})[0];
+  const auto got = reference::evaluate(ir, {x})[0];
+  CHECK(got.dims() == shape{1, 3, 4, 4});
+  CHECK(reference::compare(got, want, 1e-6, 1e-7).ok());
+  // Its tensor and layer names came through.
+  CHECK(ir.node(ir.parameters()[0]).name == "data");
+
+  // Another name: --input_proto; a missing prototxt is an error naming it.
+  auto proto = run({"-m", (dir / "weights.caffemodel").string(), "--input_proto", (dir / "deploy.prototxt").string(),
+                    "-o", (dir / "b").string()});
+  CHECK(proto.code == 0);
+  CHECK(fs::exists(dir / "b" / "weights.xml"));
+  auto missing = run({"-m", (dir / "weights.caffemodel").string(), "-o", (dir / "c").string()});
+  CHECK(missing.code == 1);
+  CHECK(missing.err.find("weights.prototxt") != std::string::npos);
+
+  // A prototxt alone converts for topology checks, with a warning that says so.
+  auto alone = run({"-m", (dir / "deploy.prototxt").string(), "-o", (dir / "d").string()});
+  CHECK(alone.code == 0);
+  CHECK(alone.err.find("[ WARNING ]  no .caffemodel") != std::string::npos);
+  CHECK(fs::exists(dir / "d" / "deploy.xml"));
+
+  // --input_shape replaces the prototxt's shape before conversion; --batch after it.
+  auto shaped = run({"-m", (dir / "tiny.caffemodel").string(), "-o", (dir / "e").string(), "--input_shape", "[1,2,6,5]"});
+  REQUIRE(shaped.code == 0);
+  const graph ir6 = ir::load((dir / "e" / "tiny.xml").string());
+  CHECK(ir6.info({ir6.parameters()[0], 0}).shape == partial_shape{1, 2, 6, 5});
+  CHECK(ir6.info(ir6.input(ir6.results()[0], 0)).shape == partial_shape{1, 3, 6, 5});
+  auto batched = run({"-m", (dir / "tiny.caffemodel").string(), "-o", (dir / "f").string(), "-b", "4"});
+  REQUIRE(batched.code == 0);
+  const graph ir4 = ir::load((dir / "f" / "tiny.xml").string());
+  CHECK(ir4.info(ir4.input(ir4.results()[0], 0)).shape == partial_shape{4, 3, 4, 4});
+
+  // verify: imported, optimized and read-back IR agree.
+  std::ostringstream out, err;
+  const int code = cli::run({"verify", "-m", (dir / "tiny.caffemodel").string()}, out, err);
+  CHECK(code == 0);
+  CHECK(out.str().find("[ SUCCESS ] 1 output(s) agree") != std::string::npos);
   fs::remove_all(dir);
 }
 

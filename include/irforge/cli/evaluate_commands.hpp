@@ -11,7 +11,6 @@
 
 #include "irforge/cli/options.hpp"
 #include "irforge/core/error.hpp"
-#include "irforge/frontends/onnx/load.hpp"
 #include "irforge/io/npy.hpp"
 #include "irforge/ir/reader.hpp"
 #include "irforge/ir/writer.hpp"
@@ -82,18 +81,12 @@ inline int run_command(const options& o, std::ostream& out, const op_registry* o
 }
 
 /// `irforge verify --input_model M`: imported vs optimized vs IR read back.
-inline int verify_command(const options& o, std::ostream& out, const onnx::mapping_table* mappings,
+/// `import` loads the model (cli::load_model), `optimize` runs the pipeline.
+inline int verify_command(const options& o, std::ostream& out, const std::function<graph()>& import,
                           const std::function<passes::pipeline_report(graph&)>& optimize,
                           const reference::kernel_registry* kernels = nullptr) {
   const auto& kernel_set = kernels ? *kernels : reference::kernels();
-  const std::string ext = std::filesystem::path(o.input_model).extension().string();
-  if (!o.framework.empty() ? o.framework != "onnx" : ext != ".onnx")
-    throw error("verify supports ONNX models today", in_file(o.input_model));
-  const onnx::model m = onnx::load_model(o.input_model);
-  onnx::load_options load;
-  load.mappings = mappings;
-  load.custom_ops.passthrough = o.passthrough_unknown_ops;
-  const graph imported = onnx::convert(m, load);
+  const graph imported = import();
   graph optimized = imported;
   const auto report = optimize(optimized);
   std::string xml;

@@ -11,6 +11,7 @@
 
 #include "irforge/cli/mo_syntax.hpp"
 #include "irforge/cli/options.hpp"
+#include "irforge/core/attribute.hpp"
 #include "irforge/core/graph.hpp"
 #include "irforge/passes/cut_model.hpp"
 #include "irforge/passes/model_inputs.hpp"
@@ -20,6 +21,8 @@ namespace irforge::cli {
 /// What the input options changed (for the report).
 struct input_changes {
   std::vector<std::string> inputs, frozen, outputs, preprocessing;
+  /// What the user should hear about (options that did not apply everywhere).
+  std::vector<std::string> warnings;
   std::size_t removed = 0;
 };
 
@@ -123,6 +126,10 @@ inline input_changes apply_input_options(graph& g, const options& o) {
   };
   distribute(o.mean_values, "mean_values", true);
   distribute(o.scale_values, "scale_values", false);
+  if (o.scale != 0 && o.scale < 1)
+    changes.warnings.push_back("--scale " + attr::detail::shortest(o.scale) +
+                               " is below 1: the inputs are multiplied by " + attr::detail::shortest(1 / o.scale) +
+                               " (MO divides by --scale)");
   if (o.scale != 0)
     for (node_id p : original_inputs)
       if (g.alive(p) && g.node(p).op.is<ops::Parameter>()) step_for(g.node(p).name).scale = {o.scale};
@@ -134,6 +141,9 @@ inline input_changes apply_input_options(graph& g, const options& o) {
       if (s.rank_is_static() && s.rank() >= 3)
         for (std::size_t a : {std::size_t{1}, s.rank() - 1}) three = three || (s[a].is_static() && s[a].value() == 3);
       if (three) step_for(g.node(p).name).reverse_channels = true;
+      else
+        changes.warnings.push_back("--reverse_input_channels: input '" + g.node(p).name + "' " + s.to_string() +
+                                   " has no 3-channel axis (1 or last); left as it is");
     }
   }
   if (!steps.empty()) changes.preprocessing = passes::add_preprocessing(g, steps);

@@ -38,6 +38,8 @@ struct report_data {
   /// --input/--output/preprocessing: inputs made or changed, frozen, outputs, preprocessing steps.
   std::vector<std::string> new_inputs, frozen_inputs, new_outputs, preprocessing;
   std::size_t removed_by_cut = 0;
+  /// Warnings for the user (frontend notes, options that did not apply everywhere).
+  std::vector<std::string> notes;
   std::string error;
   unsupported_ops_error::op_list unsupported;
   double seconds = 0;
@@ -61,6 +63,7 @@ inline nlohmann::ordered_json make_report(const report_data& d) {
     r["unsupported_operations"] = list;
   }
   r["source"] = {{"bytes", d.source_bytes}, {"layers", d.source_layers.size()}};
+  if (!d.notes.empty()) r["notes"] = d.notes;
   if (d.result_graph) {
     const graph& g = *d.result_graph;
     r["ir"] = {{"xml", d.xml_path},

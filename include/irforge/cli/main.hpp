@@ -19,11 +19,13 @@
 #include <unistd.h>
 
 #include "irforge/cli/evaluate_commands.hpp"
+#include "irforge/cli/extensions.hpp"
 #include "irforge/cli/input_options.hpp"
 #include "irforge/cli/json_report.hpp"
+#include "irforge/cli/load_model.hpp"
+#include "irforge/cli/log.hpp"
 #include "irforge/cli/options.hpp"
 #include "irforge/core/error.hpp"
-#include "irforge/frontends/onnx/load.hpp"
 #include "irforge/frontends/unsupported_ops.hpp"
 #include "irforge/ir/dot_writer.hpp"
 #include "irforge/ir/writer.hpp"
@@ -34,26 +36,36 @@
 
 namespace irforge::cli {
 
-/// What a custom converter adds to the built-in one.
-struct extensions {
-  /// ONNX op mappings to use instead of onnx::standard_mappings().
-  const onnx::mapping_table* onnx_mappings = nullptr;
-  /// The optimisation pipeline (default: passes::standard()).
-  std::function<passes::pipeline_report(graph&, const passes::run_options&)> optimize;
-  /// The op set for reading IR (run) and the kernels for evaluating (run, verify).
-  const op_registry* registry = nullptr;
-  const reference::kernel_registry* kernels = nullptr;
-  /// Ops without a mapping: an error (default) or custom layers (--passthrough_unknown_ops).
-  onnx::custom_op_policy custom_ops = {};
-};
-
 namespace detail {
-inline passes::pipeline_report optimize(graph& g, const options& o, const extensions& ext) {
+inline passes::pipeline_report optimize(graph& g, const options& o, const extensions& ext, const logger& log = {}) {
   passes::run_options run;
   run.disabled = o.disabled_passes;
   if (o.disable_fusing)
     for (auto name : passes::fusion_passes) run.disabled.emplace_back(name);
-  return ext.optimize ? ext.optimize(g, run) : passes::standard().run(g, run);
+  if (log.enabled(log_level::debug))
+    run.on_rule_fired = [&log](std::string_view pass, std::string_view rule, std::string_view node) {
+      log.debug(std::string(pass) + ": " + std::string(rule) + " at '" + std::string(node) + "'");
+    };
+  auto report = ext.optimize ? ext.optimize(g, run) : passes::standard().run(g, run);
+  if (log.enabled(log_level::info))
+    for (const auto& p : report.passes) {
+      if (p.skipped) {
+        log.info(p.name + ": skipped (disabled)");
+        continue;
+      }
+      char ms[32];
+      std::snprintf(ms, sizeof ms, "%.1f", p.milliseconds);
+      std::string line = p.name + ": " + std::to_string(p.changes) + " changes, " + std::to_string(p.nodes_before) +
+                         " -> " + std::to_string(p.nodes_after) + " nodes, " + ms + " ms";
+      bool first = true;
+      for (const auto& [rule, n] : p.rules)
+        if (n) {
+          line += (first ? " (" : ", ") + rule + " x" + std::to_string(n);
+          first = false;
+        }
+      log.info(first ? line : line + ")");
+    }
+  return report;
 }
 } // namespace detail
 
@@ -84,17 +96,6 @@ private:
 };
 
 namespace detail {
-
-inline std::string framework_of(const options& o) {
-  if (!o.framework.empty()) return o.framework;
-  const std::string ext = std::filesystem::path(o.input_model).extension().string();
-  if (ext == ".onnx") return "onnx";
-  if (ext == ".caffemodel" || ext == ".prototxt") return "caffe";
-  if (ext == ".pb" || ext == ".pbtxt") return "tf";
-  if (ext == ".params" || ext == ".json") return "mxnet";
-  if (ext == ".nnet" || ext == ".mdl" || ext == ".raw") return "kaldi";
-  throw error("cannot tell the framework from the extension '" + ext + "': give --framework", in_file(o.input_model));
-}
 
 /// MO's default model name: the input file's stem ("model" for a dot file).
 inline std::string model_name_of(const options& o) {
@@ -134,28 +135,18 @@ inline long peak_memory_mb() {
 
 /// Converts one model as the options say; throws irforge::error on failure.
 /// `report` is filled as the conversion goes, so it says how far a failed one got.
-inline void convert(const options& o, report_data& report, const extensions& ext = {}) {
+inline void convert(const options& o, report_data& report, const extensions& ext = {}, const logger& log = {}) {
   const auto start = std::chrono::steady_clock::now();
   progress_bar progress(!o.silent);
   report.input_model = o.input_model;
   report.options = o.given;
   report.framework = detail::framework_of(o);
-  graph g;
-  if (report.framework == "onnx") {
-    const onnx::model m = onnx::load_model(o.input_model);
-    report.source_bytes = m.file ? m.file->size() : 0;
-    for (std::size_t i = 0; i < m.graph.nodes.size(); ++i)
-      report.source_layers.push_back(onnx::detail::node_display_name(m.graph.nodes[i], i));
-    progress.update(0.25);
-    onnx::load_options load;
-    load.mappings = ext.onnx_mappings;
-    load.custom_ops = ext.custom_ops;
-    load.custom_ops.passthrough = load.custom_ops.passthrough || o.passthrough_unknown_ops;
-    g = onnx::convert(m, load);
-  } else {
-    throw error("the " + report.framework + " frontend is not available yet (ONNX models convert today)",
-                in_file(o.input_model));
-  }
+  loaded_model source = load_model(o, ext, log);
+  graph g = std::move(source.g);
+  report.source_bytes = source.source_bytes;
+  report.source_layers = std::move(source.source_layers);
+  report.notes = std::move(source.notes);
+  progress.update(0.25);
   if (has_input_options(o)) {
     const auto changes = apply_input_options(g, o);
     report.new_inputs = changes.inputs;
@@ -163,10 +154,17 @@ inline void convert(const options& o, report_data& report, const extensions& ext
     report.new_outputs = changes.outputs;
     report.preprocessing = changes.preprocessing;
     report.removed_by_cut = changes.removed;
+    for (const auto& w : changes.warnings) log.warning(w);
+    report.notes.insert(report.notes.end(), changes.warnings.begin(), changes.warnings.end());
+    for (const auto& i : changes.inputs) log.info("Input " + i);
+    for (const auto& f : changes.frozen) log.info("Frozen input " + f);
+    for (const auto& out : changes.outputs) log.info("Output " + out);
+    for (const auto& p : changes.preprocessing) log.info("Preprocessing " + p);
+    if (changes.removed) log.info("Cutting removed " + std::to_string(changes.removed) + " nodes no output needs");
   }
   progress.update(0.5);
 
-  report.passes = detail::optimize(g, o, ext);
+  report.passes = detail::optimize(g, o, ext, log);
   if (!o.compress_weights.empty())
     report.compression = passes::compress_weights_int8(
         g, o.compress_weights == "int8_asym" ? passes::int8_mode::asymmetric : passes::int8_mode::symmetric);
@@ -179,6 +177,13 @@ inline void convert(const options& o, report_data& report, const extensions& ext
     report.compression.flushed += fp16.flushed;
     report.compression.kept += fp16.kept;
   }
+  if (report.compression.constants)
+    log.info("Compressed " + std::to_string(report.compression.constants) + " weight tensors: " +
+             std::to_string(report.compression.bytes_before) + " -> " + std::to_string(report.compression.bytes_after) +
+             " bytes");
+  if (report.compression.clamped)
+    log.warning(std::to_string(report.compression.clamped) +
+                " weight values were outside the f16 range and were clamped to it");
   progress.update(0.75);
   const std::string name = detail::model_name_of(o);
   g.set_name(name);
@@ -213,12 +218,14 @@ inline int run(const std::vector<std::string>& args, std::ostream& out, std::ost
       return 0;
     }
     if (o.command == command::run) return run_command(o, out, ext.registry, ext.kernels);
+    const logger log(err, parse_log_level(o.silent ? "ERROR" : o.log_level));
     if (o.command == command::verify)
-      return verify_command(o, out, ext.onnx_mappings,
-                            [&](graph& g) { return detail::optimize(g, o, ext); }, ext.kernels);
+      return verify_command(
+          o, out, [&] { return load_model(o, ext, log).g; }, [&](graph& g) { return detail::optimize(g, o, ext, log); },
+          ext.kernels);
     report_data r;
     try {
-      convert(o, r, ext);
+      convert(o, r, ext, log);
     } catch (const unsupported_ops_error& e) {
       r.error = e.what();
       r.unsupported = e.ops();

@@ -29,7 +29,8 @@ struct options {
   std::string output_dir = ".";
   std::string model_name;
   std::string framework; ///< onnx, caffe, tf, mxnet, kaldi; empty = from the extension
-  std::string log_level = "ERROR";
+  std::string input_proto; ///< Caffe: the .prototxt (default: the model's path with .prototxt)
+  std::string log_level = "WARNING";
   bool silent = false;
   bool help = false;
   bool version = false;
@@ -74,10 +75,12 @@ struct flag {
 inline const std::vector<flag>& flags() {
   using c = command;
   static const std::vector<flag> list = {
-      {"input_model", {"-m", "-w"}, true, {c::convert, c::run, c::verify}, "Model file: .onnx (ONNX); for run: an IR .xml"},
+      {"input_model", {"-m", "-w"}, true, {c::convert, c::run, c::verify}, "Model file: .onnx (ONNX), .caffemodel or .prototxt (Caffe); for run: an IR .xml"},
       {"output_dir", {"-o"}, true, {c::convert, c::run}, "Directory for the results (created if missing; default: .)"},
       {"model_name", {"-n"}, true, {c::convert}, "Name of the IR files and of the <net> (default: the input file's stem)"},
-      {"framework", {}, true, {c::convert, c::verify}, "onnx (default: from the input file's extension)"},
+      {"framework", {}, true, {c::convert, c::verify}, "onnx or caffe (default: from the input file's extension)"},
+      {"input_proto", {"-d"}, true, {c::convert, c::verify},
+       "Caffe: the deploy .prototxt (default: the .caffemodel's path with .prototxt)"},
       {"input", {}, true, {c::run, c::verify}, "Input data, .npy or ONNX TensorProto .pb: PATH or NAME=PATH; repeatable"},
       {"input", {}, true, {c::convert},
        "New or changed model inputs: NAME, N:NODE, NODE:N, with [SHAPE], {TYPE}, ->VALUE (frozen); comma-separated"},
@@ -105,7 +108,7 @@ inline const std::vector<flag>& flags() {
        "Write ops the frontend does not know as custom layers (output shape = input 0's) instead of failing"},
       {"report", {}, true, {c::convert}, "Write what the conversion did as JSON (passes, sizes, fused and removed layers)"},
       {"dot", {}, true, {c::convert}, "Write the converted graph for Graphviz"},
-      {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR (default), WARNING, INFO, DEBUG, NOTSET"},
+      {"log_level", {}, true, {c::convert, c::run, c::verify}, "CRITICAL, ERROR, WARNING (default), INFO (what each step did), DEBUG (every rule firing), NOTSET"},
       {"silent", {}, false, {c::convert, c::run, c::verify}, "Print errors only"},
       {"version", {}, false, {c::convert}, "Print the version and exit"},
       {"help", {"-h"}, false, {c::convert, c::run, c::verify}, "Show this help and exit"},
@@ -202,6 +205,7 @@ inline options parse_arguments(const std::vector<std::string>& args) {
     else if (name == "output_dir") o.output_dir = value;
     else if (name == "model_name") o.model_name = value;
     else if (name == "framework") o.framework = value;
+    else if (name == "input_proto") o.input_proto = value;
     else if (name == "log_level") o.log_level = value;
     else if (name == "input" && o.command != command::convert) o.inputs.push_back(value);
     else if (name == "input") o.cut_inputs = value;

@@ -13,6 +13,7 @@
 #include "irforge/ops/convolution.hpp"
 #include "irforge/ops/cumsum.hpp"
 #include "irforge/ops/depth_to_space.hpp"
+#include "irforge/ops/detection_output.hpp"
 #include "irforge/ops/gather.hpp"
 #include "irforge/ops/interpolate.hpp"
 #include "irforge/ops/matmul.hpp"
@@ -23,10 +24,12 @@
 #include "irforge/ops/pad.hpp"
 #include "irforge/ops/parameter.hpp"
 #include "irforge/ops/pooling.hpp"
+#include "irforge/ops/prior_box.hpp"
 #include "irforge/ops/range.hpp"
 #include "irforge/ops/reduce.hpp"
 #include "irforge/ops/reshape.hpp"
 #include "irforge/ops/result.hpp"
+#include "irforge/ops/roi_pooling.hpp"
 #include "irforge/ops/scatter.hpp"
 #include "irforge/ops/select.hpp"
 #include "irforge/ops/shape_of.hpp"
@@ -65,6 +68,8 @@ using standard = op_set<
     Gather, v7::Gather, v1::Gather, GatherElements, GatherND, Broadcast, v1::Broadcast, Tile, Pad, v1::Pad,
     Interpolate, v4::Interpolate, DepthToSpace, SpaceToDepth, ScatterUpdate, ScatterElementsUpdate, ScatterNDUpdate,
     // indices and sequences
-    TopK, v3::TopK, v1::TopK, Range, CumSum, OneHot, NonZero>;
+    TopK, v3::TopK, v1::TopK, Range, CumSum, OneHot, NonZero,
+    // object detection (Caffe's SSD and Fast R-CNN layers)
+    PriorBox, DetectionOutput, ROIPooling>;
 
 } // namespace irforge::ops

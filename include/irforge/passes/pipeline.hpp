@@ -17,6 +17,7 @@
 #include <chrono>
 #include <cstddef>
 #include <deque>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -35,6 +36,9 @@ namespace passes {
 struct run_options {
   /// Names of passes or rules to skip (e.g. from --disable_fusing or a list on the command line).
   std::vector<std::string> disabled;
+  /// Called after each rewrite that changed the graph, with the pass, the rule
+  /// and the name the matched root node had (--log_level DEBUG prints these).
+  std::function<void(std::string_view pass, std::string_view rule, std::string_view node)> on_rule_fired;
   [[nodiscard]] bool is_disabled(std::string_view name) const {
     for (const auto& d : disabled)
       if (d == name) return true;
@@ -98,7 +102,7 @@ template <fixed_string Name, Rule... Rules> struct rewrite_pass {
       bool done = false;
       std::apply(
           [&](const auto&... r) {
-            (try_rule(r, index++, key, id, g, fired, enabled, done, push), ...);
+            (try_rule(r, index++, key, id, g, fired, enabled, done, push, options), ...);
           },
           rules);
     }
@@ -112,7 +116,7 @@ private:
   template <class R, class Push>
   static void try_rule(const R& r, std::size_t index, const void* key, node_id id, graph& g,
                        std::array<std::size_t, sizeof...(Rules)>& fired, const std::array<bool, sizeof...(Rules)>& enabled,
-                       bool& done, Push& push) {
+                       bool& done, Push& push, const passes::run_options& options) {
     using root = typename R::root_op;
     if (done || !enabled[index] || key != irforge::detail::type_key<root>()) return;
     auto m = pattern::match_at(r.pattern, g, id);
@@ -123,8 +127,11 @@ private:
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
       for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
     const std::size_t bound = g.id_bound();
+    std::string root_name;
+    if (options.on_rule_fired) root_name = g.node(id).name; // the rewrite may remove the root
     if (!r.rewrite(*m, g)) return;
     ++fired[index];
+    if (options.on_rule_fired) options.on_rule_fired(name, r.name, root_name);
     done = true;
     // New nodes, their consumers, and the old neighbourhood get another look;
     // nodes the rewrite left unused are removed right away.

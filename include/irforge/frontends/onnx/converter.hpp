@@ -101,7 +101,7 @@ public:
                     in_file(m_.path, in.offset));
       const element_type et = element_type_from(in.elem_type, "graph input '" + std::string(in.name) + "'", in_file(m_.path, in.offset));
       const node_id p = g.add(ops::Parameter{in.to_partial_shape(), et}, {},
-                              node_context::unique_name(std::string(in.name), used_names_));
+                              frontends::claim_unique_name(std::string(in.name), used_names_));
       g.port({p, 0}).names.emplace_back(in.name);
       g.node(p).source_names.emplace_back(in.name);
       values_[in.name] = output_ref{p, 0};
@@ -111,7 +111,7 @@ public:
 
     for (const auto& out : gp.outputs) {
       const output_ref v = value_of(g, out.name, "graph output", std::string(out.name));
-      const node_id r = g.add(ops::Result{}, {v}, node_context::unique_name(std::string(out.name) + "/sink_port_0", used_names_));
+      const node_id r = g.add(ops::Result{}, {v}, frontends::claim_unique_name(std::string(out.name) + "/sink_port_0", used_names_));
       g.node(r).source_names.emplace_back(out.name);
     }
     if (gp.outputs.empty()) throw error("the graph has no outputs", in_file(m_.path));
@@ -197,7 +197,7 @@ private:
         e.with_file(m_.path);
         throw;
       }
-      const node_id c = g.add(ops::Constant(std::move(value)), {}, node_context::unique_name(std::string(name), used_names_));
+      const node_id c = g.add(ops::Constant(std::move(value)), {}, frontends::claim_unique_name(std::string(name), used_names_));
       g.port({c, 0}).names.emplace_back(name);
       g.node(c).source_names.emplace_back(name);
       values_[name] = output_ref{c, 0};

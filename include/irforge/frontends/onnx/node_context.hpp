@@ -13,6 +13,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "irforge/frontends/unique_names.hpp"
 #include "irforge/core/error.hpp"
 #include "irforge/core/graph.hpp"
 #include "irforge/frontends/onnx/model.hpp"
@@ -128,7 +129,7 @@ public:
   }
   /// As add, returning the node id (for ops with several outputs).
   node_id add_node(any_op op, std::vector<output_ref> inputs, std::string_view suffix = {}) {
-    std::string nm = unique_name(suffix.empty() ? name_ : name_ + "/" + std::string(suffix), used_names_);
+    std::string nm = frontends::claim_unique_name(suffix.empty() ? name_ : name_ + "/" + std::string(suffix), used_names_);
     node_id id = 0;
     try {
       id = g_.add(std::move(op), std::move(inputs), nm);
@@ -179,14 +180,6 @@ public:
   }
 
   /// `wanted`, or `wanted_1`, `wanted_2` ... if taken: IR layer names are unique.
-  static std::string unique_name(std::string wanted, std::unordered_set<std::string>& used) {
-    if (used.insert(wanted).second) return wanted;
-    for (std::size_t k = 1;; ++k) {
-      std::string candidate = wanted + "_" + std::to_string(k);
-      if (used.insert(candidate).second) return candidate;
-    }
-  }
-
 private:
   const attribute* require_attr(std::string_view n) const {
     const attribute* a = node_.find(n);
