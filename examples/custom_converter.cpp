@@ -20,6 +20,6 @@ int main(int argc, char** argv) {
   table.add("Swizzle", [](irforge::onnx::node_context& ctx) {
     return irforge::onnx::mapping_result{ctx.add(Swizzle{ctx.attr_int("group", 1)}, {ctx.input(0)})};
   }, "com.acme");
-  const auto pipeline = irforge::pipeline(irforge::passes::standard(), swizzle_twice);
+  const auto pipeline = irforge::pipeline(irforge::passes::standard_pipeline, swizzle_twice);
   return irforge::cli::main<irforge::ops::standard, Swizzle>(argc, argv, pipeline, &table);
 }

@@ -6653,6 +6653,16 @@ using standard = op_set<
     PriorBox, DetectionOutput, ROIPooling>;
 
 } // namespace irforge::ops
+
+namespace irforge {
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template const op_registry& registry<ops::standard>(); // compiled once: src/frontends.cpp
+#endif
+} // namespace irforge
+
+namespace irforge::ops {
+
+} // namespace irforge::ops
 // ---- end irforge/ops/standard.hpp ----
 
 // ---- begin irforge/passes/dead_code_elimination.hpp ----
@@ -7306,7 +7316,7 @@ struct run_options {
   std::vector<std::string> disabled;
   /// Called after each rewrite that changed the graph, with the pass, the rule
   /// and the name the matched root node had (--log_level DEBUG prints these).
-  std::function<void(std::string_view pass, std::string_view rule, std::string_view node)> on_rule_fired;
+  std::function<void(std::string_view pass, std::string_view rule, std::string_view node)> on_rule_fired = {};
   [[nodiscard]] bool is_disabled(std::string_view name) const {
     for (const auto& d : disabled)
       if (d == name) return true;
@@ -10865,9 +10875,10 @@ inline constexpr std::string_view train_only_layers[] = {
     "Accuracy",
 };
 
-/// A fresh table with every built-in mapping; add or replace entries to
-/// extend the converter with your own layers.
-inline mapping_table make_standard_mappings() {
+namespace detail {
+// A template (of nothing) so that IRFORGE_SEPARATE_COMPILATION can compile the
+// mappings once (src/frontends.cpp) instead of in every translation unit.
+template <class = void> mapping_table build_standard_mappings() {
   mapping_table t;
   t.add_input("Input");
   for (auto type : train_only_layers) t.add_train_only(std::string(type));
@@ -10877,6 +10888,14 @@ inline mapping_table make_standard_mappings() {
   detail::add_detection_mappings(t);
   return t;
 }
+} // namespace detail
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template mapping_table detail::build_standard_mappings<void>();
+#endif
+
+/// A fresh table with every built-in mapping; add or replace entries to
+/// extend the converter with your own layers.
+inline mapping_table make_standard_mappings() { return detail::build_standard_mappings(); }
 
 /// The built-in table, built once.
 inline const mapping_table& standard_mappings() {
@@ -14067,15 +14086,24 @@ inline void add_tensor_mappings(mapping_table& t) {
 
 namespace irforge::onnx {
 
-/// A fresh table with every built-in mapping; add or replace entries to
-/// extend the converter with your own ops.
-inline mapping_table make_standard_mappings() {
+namespace detail {
+// A template (of nothing) so that IRFORGE_SEPARATE_COMPILATION can compile the
+// mappings once (src/frontends.cpp) instead of in every translation unit.
+template <class = void> mapping_table build_standard_mappings() {
   mapping_table t;
   detail::add_math_mappings(t);
   detail::add_nn_mappings(t);
   detail::add_tensor_mappings(t);
   return t;
 }
+} // namespace detail
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template mapping_table detail::build_standard_mappings<void>();
+#endif
+
+/// A fresh table with every built-in mapping; add or replace entries to
+/// extend the converter with your own ops.
+inline mapping_table make_standard_mappings() { return detail::build_standard_mappings(); }
 
 /// The built-in table, built once.
 inline const mapping_table& standard_mappings() {
@@ -21213,6 +21241,9 @@ template <class... Ts> struct kernels_of<op_set<Ts...>> {
 
 /// The kernels of every op in `Set` that has one.
 template <class Set = ops::standard> const kernel_registry& kernels() { return detail::kernels_of<Set>::get(); }
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template const kernel_registry& kernels<ops::standard>(); // compiled once: src/kernels.cpp
+#endif
 
 /// Runs `g` on `inputs` (one per Parameter, in model input order) and returns
 /// one tensor per Result, in model output order.
@@ -23399,6 +23430,7 @@ inline void save_dot(const graph& g, const std::string& path) {
 //
 //   irforge::passes::standard().run(g);                       // everything
 //   irforge::passes::standard().run(g, {.disabled = {"LinearFusion"}});
+//   irforge::pipeline(irforge::passes::standard_pipeline, my_rule).run(g);   // composed
 
 // ---- begin irforge/passes/common_subexpressions.hpp ----
 // irforge — common-subexpression elimination: identical ops on identical
@@ -24701,8 +24733,23 @@ inline constexpr auto standard_pipeline =
     pipeline(constant_folding, nop_elimination, op_fusion, linear_fusion, common_subexpression_elimination, nop_elimination,
              constant_folding, dead_code_elimination);
 
-/// The standard pipeline.
-inline const auto& standard() { return standard_pipeline; }
+namespace detail {
+// A template (of nothing) so that IRFORGE_SEPARATE_COMPILATION can compile the
+// pipeline's rules once (src/passes.cpp) instead of in every translation unit.
+template <class = void> pipeline_report run_standard_pipeline(graph& g, const run_options& options) {
+  return standard_pipeline.run(g, options);
+}
+} // namespace detail
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template pipeline_report detail::run_standard_pipeline<void>(graph&, const run_options&);
+#endif
+
+/// The standard pipeline to run: `standard().run(g, options)`. (To compose it
+/// with your own passes, use `standard_pipeline`: pipeline(standard_pipeline, my_rule).)
+struct standard_runner {
+  pipeline_report run(graph& g, const run_options& options = {}) const { return detail::run_standard_pipeline(g, options); }
+};
+inline constexpr standard_runner standard() { return {}; }
 
 } // namespace irforge::passes
 // ---- end irforge/passes/standard.hpp ----

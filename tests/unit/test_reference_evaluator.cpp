@@ -56,7 +56,7 @@ TEST_CASE("npy: write then read gives the same tensor; bad files are errors") {
   { std::ofstream(dir / "bad.npy") << "not numpy"; }
   CHECK_THROWS_WITH_AS(io::read_npy((dir / "bad.npy").string()), doctest::Contains("bad magic"), error);
   auto bytes = io::serialize_npy(tensor::from_values<float>({4}, {1, 2, 3, 4}));
-  bytes.resize(bytes.size() - 3);
+  bytes.erase(bytes.end() - 3, bytes.end()); // (resize(size() - 3) draws a false -Wstringop-overflow from g++ 12)
   CHECK_THROWS_WITH_AS(io::parse_npy(bytes, nullptr, "cut.npy"), doctest::Contains("needs 16"), error);
   fs::remove_all(dir);
 }

@@ -73,3 +73,13 @@ using standard = op_set<
     PriorBox, DetectionOutput, ROIPooling>;
 
 } // namespace irforge::ops
+
+namespace irforge {
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template const op_registry& registry<ops::standard>(); // compiled once: src/frontends.cpp
+#endif
+} // namespace irforge
+
+namespace irforge::ops {
+
+} // namespace irforge::ops

@@ -38,7 +38,7 @@ struct run_options {
   std::vector<std::string> disabled;
   /// Called after each rewrite that changed the graph, with the pass, the rule
   /// and the name the matched root node had (--log_level DEBUG prints these).
-  std::function<void(std::string_view pass, std::string_view rule, std::string_view node)> on_rule_fired;
+  std::function<void(std::string_view pass, std::string_view rule, std::string_view node)> on_rule_fired = {};
   [[nodiscard]] bool is_disabled(std::string_view name) const {
     for (const auto& d : disabled)
       if (d == name) return true;

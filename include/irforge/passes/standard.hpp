@@ -12,6 +12,7 @@
 //
 //   irforge::passes::standard().run(g);                       // everything
 //   irforge::passes::standard().run(g, {.disabled = {"LinearFusion"}});
+//   irforge::pipeline(irforge::passes::standard_pipeline, my_rule).run(g);   // composed
 #pragma once
 
 #include "irforge/passes/common_subexpressions.hpp"
@@ -31,7 +32,22 @@ inline constexpr auto standard_pipeline =
     pipeline(constant_folding, nop_elimination, op_fusion, linear_fusion, common_subexpression_elimination, nop_elimination,
              constant_folding, dead_code_elimination);
 
-/// The standard pipeline.
-inline const auto& standard() { return standard_pipeline; }
+namespace detail {
+// A template (of nothing) so that IRFORGE_SEPARATE_COMPILATION can compile the
+// pipeline's rules once (src/passes.cpp) instead of in every translation unit.
+template <class = void> pipeline_report run_standard_pipeline(graph& g, const run_options& options) {
+  return standard_pipeline.run(g, options);
+}
+} // namespace detail
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template pipeline_report detail::run_standard_pipeline<void>(graph&, const run_options&);
+#endif
+
+/// The standard pipeline to run: `standard().run(g, options)`. (To compose it
+/// with your own passes, use `standard_pipeline`: pipeline(standard_pipeline, my_rule).)
+struct standard_runner {
+  pipeline_report run(graph& g, const run_options& options = {}) const { return detail::run_standard_pipeline(g, options); }
+};
+inline constexpr standard_runner standard() { return {}; }
 
 } // namespace irforge::passes

@@ -71,6 +71,9 @@ template <class... Ts> struct kernels_of<op_set<Ts...>> {
 
 /// The kernels of every op in `Set` that has one.
 template <class Set = ops::standard> const kernel_registry& kernels() { return detail::kernels_of<Set>::get(); }
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template const kernel_registry& kernels<ops::standard>(); // compiled once: src/kernels.cpp
+#endif
 
 /// Runs `g` on `inputs` (one per Parameter, in model input order) and returns
 /// one tensor per Result, in model output order.

@@ -18,9 +18,10 @@ inline constexpr std::string_view train_only_layers[] = {
     "Accuracy",
 };
 
-/// A fresh table with every built-in mapping; add or replace entries to
-/// extend the converter with your own layers.
-inline mapping_table make_standard_mappings() {
+namespace detail {
+// A template (of nothing) so that IRFORGE_SEPARATE_COMPILATION can compile the
+// mappings once (src/frontends.cpp) instead of in every translation unit.
+template <class = void> mapping_table build_standard_mappings() {
   mapping_table t;
   t.add_input("Input");
   for (auto type : train_only_layers) t.add_train_only(std::string(type));
@@ -30,6 +31,14 @@ inline mapping_table make_standard_mappings() {
   detail::add_detection_mappings(t);
   return t;
 }
+} // namespace detail
+#ifdef IRFORGE_SEPARATE_COMPILATION
+extern template mapping_table detail::build_standard_mappings<void>();
+#endif
+
+/// A fresh table with every built-in mapping; add or replace entries to
+/// extend the converter with your own layers.
+inline mapping_table make_standard_mappings() { return detail::build_standard_mappings(); }
 
 /// The built-in table, built once.
 inline const mapping_table& standard_mappings() {
