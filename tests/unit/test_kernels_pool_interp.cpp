@@ -289,7 +289,8 @@ TEST_CASE("kernels: MaxPool and AvgPool match pooling by definition on random da
   };
   unsigned seed = 900;
   for (const auto& [s, w] : cases) {
-    INFO("data " << partial_shape(s).to_string());
+    const std::string data_text = partial_shape(s).to_string(); // (clang 14: no structured bindings in INFO's lambda)
+    INFO("data " << data_text);
     const tensor x = random_f32(s, seed++);
     const auto r = run_all(max_pool<ops::MaxPool>(w), x);
     const auto [mv, mi] = naive_pool(x, r[0].dims(), w, w.pads_begin, true, false, w.pads_end);
@@ -412,7 +413,8 @@ TEST_CASE("kernels: Interpolate nearest: every nearest_mode on an upsampling and
       {N::simple, {10, 10, 20, 20, 30, 40}},
   };
   for (const auto& [mode, expected] : up) {
-    INFO("nearest_mode " << attr::format(mode));
+    const std::string mode_text = attr::format(mode);
+    INFO("nearest_mode " << mode_text);
     interp a;
     a.nearest = mode;
     check_values(by_sizes(ramp4, a, {6}), {6}, expected);
@@ -448,7 +450,8 @@ TEST_CASE("kernels: Interpolate coordinate_transformation_mode (linear_onnx on 4
       {C::align_corners, {0, 15, 30}},                 // x = 0, 1.5, 3
   };
   for (const auto& [mode, expected] : cases) {
-    INFO("coordinate_transformation_mode " << attr::format(mode));
+    const std::string mode_text = attr::format(mode);
+    INFO("coordinate_transformation_mode " << mode_text);
     a.ctm = mode;
     check_values(by_sizes(x, a, {3}), {3}, expected);
   }
