@@ -21939,8 +21939,9 @@ inline output_ref fold_output(graph& g, output_ref r, const reference::kernel_re
   reference::kernel_context ctx(inputs, std::move(outs), n.name, n.op.type_name());
   run(n.op, ctx);
   auto results = ctx.take_outputs();
-  const node_id c = g.add(ops::Constant(std::move(results.at(r.index))), {}, n.name);
-  g.node(c).source_names = n.source_names;
+  std::vector<std::string> sources = n.source_names; // `n` dangles once g.add reallocates the nodes
+  const node_id c = g.add(ops::Constant(std::move(results.at(r.index))), {}, std::string(n.name));
+  g.node(c).source_names = std::move(sources);
   g.replace_uses(r, {c, 0});
   remove_if_unused(g, r.node);
   return {c, 0};
@@ -21999,10 +22000,13 @@ inline std::size_t fold_constants(graph& g, const constant_folding_options& opti
       results = ctx.take_outputs();
     }
 
-    // One Const per used output; names and traceability move to it.
+    // One Const per used output; names and traceability move to it. (`n`
+    // dangles after the first g.add: the node storage may reallocate.)
+    const std::string base_name = n.name;
+    const bool single_output = n.outputs.size() == 1;
     for (std::uint32_t k = 0; k < results.size(); ++k) {
       if (g.consumer_count(output_ref{id, k}) == 0) continue;
-      const std::string name = n.outputs.size() == 1 ? n.name : n.name + "/out" + std::to_string(k);
+      const std::string name = single_output ? base_name : base_name + "/out" + std::to_string(k);
       const node_id c = g.add(ops::Constant(results[k]), {}, name);
       g.node(c).source_names = g.node(id).source_names;
       g.port({c, 0}).rt_info = g.port({id, k}).rt_info;
