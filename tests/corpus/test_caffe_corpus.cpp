@@ -23,6 +23,7 @@
 #include "irforge/passes/standard.hpp"
 #include "irforge/reference/compare.hpp"
 #include "irforge/reference/evaluator.hpp"
+#include "support/checks.hpp"
 #include "support/test_paths.hpp"
 
 using namespace irforge;
@@ -84,15 +85,7 @@ std::string read_file(const fs::path& p) {
   return ss.str();
 }
 
-template <class F> std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const irforge::error& e) {
-    return e.what();
-  }
-  FAIL("no irforge::error was thrown");
-  return {};
-}
+using irforge::test::error_of;
 
 bool skip_without_corpus() {
   if (fs::exists(caffe_dir())) return false;

@@ -20,6 +20,7 @@
 #include "irforge/ops/prior_box.hpp"
 #include "irforge/reference/compare.hpp"
 #include "irforge/reference/evaluator.hpp"
+#include "support/checks.hpp"
 #include "support/caffe_builder.hpp"
 
 using namespace irforge;
@@ -76,15 +77,7 @@ void check_close(const tensor& got, const std::vector<float>& want, const shape&
   CHECK_MESSAGE(cmp.ok(), cmp.describe());
 }
 
-template <class F> std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const irforge::error& e) {
-    return e.what();
-  }
-  FAIL("no irforge::error was thrown");
-  return {};
-}
+using irforge::test::error_of;
 
 // Caffe's convolution (grouped, NCHW), written from its definition.
 std::vector<float> caffe_conv(const std::vector<float>& x, shape xs, const std::vector<float>& w, std::int64_t out_c,

@@ -16,6 +16,7 @@
 #include "irforge/frontends/caffe/net.hpp"
 #include "irforge/frontends/caffe/prototxt.hpp"
 #include "irforge/io/protobuf_writer.hpp"
+#include "support/checks.hpp"
 #include "support/caffe_builder.hpp"
 
 using namespace irforge;
@@ -25,15 +26,7 @@ namespace test_caffe_parser_tests { // unity-build scope
 namespace {
 caffe::text_document parse(std::string_view text) { return caffe::parse_text(text, "t.prototxt"); }
 
-template <class F> std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const irforge::error& e) {
-    return e.what();
-  }
-  FAIL("no irforge::error was thrown");
-  return {};
-}
+using irforge::test::error_of;
 
 std::shared_ptr<const caffe::text_document> doc(std::string_view text) {
   return std::make_shared<const caffe::text_document>(parse(text));

@@ -21,6 +21,7 @@
 #include "irforge/reference/kernels/detection_output.hpp"
 #include "irforge/reference/kernels/prior_box.hpp"
 #include "irforge/reference/kernels/roi_pooling.hpp"
+#include "support/checks.hpp"
 
 using namespace irforge;
 
@@ -31,21 +32,7 @@ using ints_t = std::vector<std::int64_t>;
 using floats_t = std::vector<float>;
 using doubles_t = std::vector<double>;
 
-/// Runs op on the inputs as the evaluator does: infer on the actual inputs
-/// (values known), then the kernel into freshly allocated outputs.
-template <class Op> tensor run(const Op& op, const std::vector<tensor>& in) {
-  std::vector<value_info> actual(in.size());
-  std::vector<const value_info*> ptrs;
-  for (std::size_t k = 0; k < in.size(); ++k) {
-    actual[k] = {in[k].type(), partial_shape(in[k].dims()), std::make_shared<const tensor>(in[k])};
-    ptrs.push_back(&actual[k]);
-  }
-  infer_context ictx(ptrs, "n", Op::type_name);
-  op.infer(ictx);
-  reference::kernel_context kctx(in, std::move(ictx.outputs()), "n", Op::type_name);
-  reference::kernel<Op>::run(op, kctx);
-  return kctx.take_outputs().at(0);
-}
+template <class Op> tensor run(const Op& op, const std::vector<tensor>& in) { return test::run_kernel(op, in).at(0); }
 
 tensor f32(shape dims, const floats_t& v) { return tensor::from_values<float>(std::move(dims), v); }
 tensor f16(shape dims, const floats_t& v) {
