@@ -6,7 +6,8 @@
 # predicates and commutative matching, and a rewrite), composed into one
 # rewrite pass that main() runs on a graph, so every rule is instantiated. Each
 # TU is compiled REPS times with g++ (-O2, as a user's release build) and the
-# median wall time is taken; the cost of a rule is (t(N) - t(0)) / N.
+# median CPU time (user + system, which other jobs on a shared machine disturb
+# far less than wall time) is taken; the cost of a rule is (t(N) - t(0)) / N.
 #
 # Usage: benchmarks/compile/run_compile_benchmark.sh [-n REPS] [CXX]
 # Writes benchmarks/results/compile.md.
@@ -18,6 +19,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 work="$root/benchmarks/scratch/compile"
 mkdir -p "$work" "$root/benchmarks/results"
+[ -x /usr/bin/time ] || { echo "[ ERROR ]  needs GNU time (apt-get install time)" >&2; exit 3; }
 
 ops=(Add Multiply Subtract Divide Maximum Minimum Power SquaredDifference)
 unary=(Relu Sigmoid Tanh Exp Abs Negative Floor Ceiling)
@@ -36,13 +38,13 @@ inline constexpr auto rule_$i = irforge::rule<"Rule$i">(
     op<ops::$a>(op<ops::$b, "inner">(op<ops::$u, "act">(any<"x">).where(single_use), constant<"c">).where(single_use),
                 constant<"d">).commutative(),
     [](const auto& m, graph& g) {
-      if (!all_equal(value<"c">(m), $i) || !all_equal(value<"d">(m), 0)) return false;
+      if (!passes::all_equal(value<"c">(m), $i) || !passes::all_equal(value<"d">(m), 0)) return false;
       passes::bypass(g, {m.root(), 0}, out<"x">(m));
       return true;
     });
 RULE
     done
-    printf 'inline constexpr auto user_pass = passes::rewrite<"UserRules">('
+    printf 'inline constexpr auto user_pass = irforge::rewrite<"UserRules">('
     if [ "$n" -eq 0 ]; then printf 'passes::eliminate_reshape'; fi
     for i in $(seq 1 "$n"); do printf '%srule_%s' "$([ "$i" -gt 1 ] && echo ', ')" "$i"; done
     echo ');'
@@ -66,10 +68,9 @@ for n in 0 1 10 100; do
   generate "$n" "$work/rules_$n.cpp"
   times=()
   for _ in $(seq 1 "$reps"); do
-    t0="$(date +%s%N)"
-    "$cxx" -std=c++20 -O2 -I"$root/include" -c "$work/rules_$n.cpp" -o "$work/rules_$n.o"
-    t1="$(date +%s%N)"
-    times+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')")
+    /usr/bin/time -f '%U %S' -o "$work/time.txt" \
+      "$cxx" -std=c++20 -O2 -I"$root/include" -c "$work/rules_$n.cpp" -o "$work/rules_$n.o"
+    times+=("$(awk '{ printf "%.3f", $1 + $2 }' "$work/time.txt")")
   done
   seconds[$n]="$(printf '%s\n' "${times[@]}" | median)"
   echo "$n rules: ${seconds[$n]} s (runs: ${times[*]})"
@@ -81,10 +82,10 @@ cpu="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
   echo
   echo "Written by \`benchmarks/compile/run_compile_benchmark.sh\`: a translation unit that includes \`irforge/irforge.hpp\`"
   echo "and defines N rules (two-to-three-op patterns with captures, predicates, commutative matching, and a rewrite),"
-  echo "composed into one rewrite pass run from main(); compiled with \`$cxx -std=c++20 -O2 -c\`"
+  echo "composed into one rewrite pass run from main(); CPU time (user + system) of \`$cxx -std=c++20 -O2 -c\`"
   echo "($("$cxx" --version | head -n 1)), median of $reps runs, on $(nproc) cores ($cpu), $(date -u '+%Y-%m-%d')."
   echo
-  echo "| rules | compile time | per rule (over 0 rules) |"
+  echo "| rules | compile CPU time | per rule (over 0 rules) |"
   echo "| ---: | ---: | ---: |"
   echo "| 0 | ${seconds[0]} s | |"
   for n in 1 10 100; do echo "| $n | ${seconds[$n]} s | $(per_rule "$n") ms |"; done

@@ -97,6 +97,59 @@ TEST_CASE("a cycle is an error that names a node on it") {
   }
 }
 
+TEST_CASE("topological order: smallest ready id first, also for producers added after their consumers") {
+  graph g;
+  auto a = param(g, "a", {2});
+  auto x = g.add(TestAdd{}, {{a, 0}, {a, 0}}, "x");          // 1
+  auto y = g.add(TestAdd{}, {{a, 0}, {a, 0}}, "y");          // 2
+  auto r = g.add(ops::Result{}, {{y, 0}}, "out");            // 3
+  auto late = g.add(TestAdd{}, {{a, 0}, {a, 0}}, "late");    // 4: a rewrite's new node
+  auto late2 = g.add(TestAdd{}, {{late, 0}, {a, 0}}, "late2"); // 5
+  g.set_input(x, 1, {late2, 0});                             // x (1) now waits for 4 and 5
+  g.set_input(y, 1, {x, 0});                                 // y (2) waits for x
+  // Kahn's algorithm taking the smallest ready id: a, late, late2, x, y, out.
+  CHECK(g.topological_order() == std::vector<node_id>{a, late, late2, x, y, r});
+  g.remove(r);
+  CHECK(g.topological_order() == std::vector<node_id>{a, late, late2, x, y});
+}
+
+TEST_CASE("a graph moves without copying its nodes; a moved-from graph is empty and usable") {
+  graph g("m");
+  auto a = param(g, "a", {2, 3});
+  auto s = g.add(TestAdd{7}, {{a, 0}, {a, 0}}, "sum");
+  g.add(ops::Result{}, {{s, 0}}, "out");
+  const node_data* before = &g.node(s);
+  graph moved = std::move(g);
+  CHECK(&moved.node(s) == before); // the same node storage, not a copy
+  CHECK(moved.size() == 3);
+  CHECK(moved.name() == "m");
+  CHECK(moved.parameters() == std::vector<node_id>{a});
+  CHECK(g.size() == 0); // NOLINT(bugprone-use-after-move): the moved-from state is specified
+  CHECK(g.nodes().empty());
+  CHECK(g.topological_order().empty());
+  CHECK(g.parameters().empty());
+  auto b = param(g, "b", {4}); // usable again
+  CHECK(g.size() == 1);
+  CHECK(g.node(b).name == "b");
+
+  graph assigned;
+  assigned = std::move(moved);
+  CHECK(&assigned.node(s) == before);
+  graph copy = assigned; // copies are deep
+  CHECK(&copy.node(s) != before);
+  CHECK(copy.node(s).op.get<TestAdd>().tag == 7);
+  CHECK(copy.topological_order() == assigned.topological_order());
+  copy.node(s).name = "renamed";
+  CHECK(assigned.node(s).name == "sum");
+
+  any_op op = TestAdd{1};
+  any_op moved_op = std::move(op);
+  CHECK(moved_op.is<TestAdd>());
+  CHECK(moved_op.type_key() == irforge::detail::type_key<TestAdd>());
+  CHECK(op.empty()); // NOLINT(bugprone-use-after-move)
+  CHECK_FALSE(op.is<TestAdd>());
+}
+
 TEST_CASE("any_op: typed access, attributes, equality, registry") {
   any_op op = TestAdd{7};
   CHECK(op.is<TestAdd>());

@@ -92,6 +92,18 @@ TEST_CASE("save is atomic and deterministic") {
   CHECK(slurp(dir / "a.bin") == slurp(dir / "b.bin"));
   CHECK(s1.xml_bytes == fs::file_size(dir / "a.xml"));
   CHECK(s1.bin_bytes == fs::file_size(dir / "a.bin"));
+  // The streamed file is what serialize() produces in memory; fsync changes nothing in it.
+  std::string xml;
+  std::vector<std::byte> bin;
+  ir::serialize(small_graph(), xml, bin);
+  CHECK(slurp(dir / "a.xml") == xml);
+  ir::write_options durable;
+  durable.durable = true;
+  ir::save(small_graph(), (dir / "d").string(), durable);
+  CHECK(slurp(dir / "d.xml") == xml);
+  CHECK(slurp(dir / "d.bin") == slurp(dir / "a.bin"));
+  fs::remove(dir / "d.xml");
+  fs::remove(dir / "d.bin");
 
   // A graph that fails half-way (a cycle) leaves no file behind.
   graph bad = small_graph();

@@ -10,8 +10,11 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -76,6 +79,33 @@ public:
 
   graph() = default;
   explicit graph(std::string name) : name_(std::move(name)) {}
+  graph(const graph& other)
+      : rt_info(other.rt_info), storage_(std::make_unique<storage>(other.store())), live_(other.live_),
+        parameters_(other.parameters_), results_(other.results_), name_(other.name_) {}
+  graph(graph&& other) noexcept
+      : rt_info(std::move(other.rt_info)), storage_(std::move(other.storage_)),
+        live_(std::exchange(other.live_, 0)), parameters_(std::move(other.parameters_)),
+        results_(std::move(other.results_)), name_(std::move(other.name_)) {
+    other.parameters_.clear();
+    other.results_.clear();
+  }
+  graph& operator=(const graph& other) {
+    if (this != &other) *this = graph(other);
+    return *this;
+  }
+  graph& operator=(graph&& other) noexcept {
+    if (this == &other) return *this;
+    rt_info = std::move(other.rt_info);
+    storage_ = std::move(other.storage_);
+    live_ = std::exchange(other.live_, 0);
+    parameters_ = std::move(other.parameters_);
+    results_ = std::move(other.results_);
+    name_ = std::move(other.name_);
+    other.parameters_.clear();
+    other.results_.clear();
+    return *this;
+  }
+  ~graph() = default;
 
   // ---- building ------------------------------------------------------------------
 
@@ -87,14 +117,14 @@ public:
                       std::to_string(inputs.size()),
                   at_node(name, std::string(info.type_name)));
     for (const auto& in : inputs) check_output(in, name);
-    const auto v = boost::add_vertex(g_);
+    const auto v = boost::add_vertex(store());
     const auto id = static_cast<node_id>(v);
-    auto& n = g_[v];
+    auto& n = store()[v];
     n.op = std::move(op);
     n.name = std::move(name);
     n.inputs = std::move(inputs);
     for (std::uint32_t k = 0; k < n.inputs.size(); ++k)
-      boost::add_edge(n.inputs[k].node, v, edge_data{n.inputs[k].index, k}, g_);
+      boost::add_edge(n.inputs[k].node, v, edge_data{n.inputs[k].index, k}, store());
     ++live_;
     if (info.type_name == "Parameter") parameters_.push_back(id);
     if (info.type_name == "Result") results_.push_back(id);
@@ -114,9 +144,13 @@ public:
   /// Re-runs the op's type and shape inference on the node.
   void infer(node_id id) {
     auto& n = node(id);
-    std::vector<const value_info*> in;
-    in.reserve(n.inputs.size());
-    for (const auto& r : n.inputs) in.push_back(&info(r));
+    // Input infos through a stack array for the usual few inputs (infer runs for every node added).
+    std::array<const value_info*, 8> few{};
+    std::vector<const value_info*> many;
+    if (n.inputs.size() > few.size()) many.resize(n.inputs.size());
+    const std::span<const value_info*> in = many.empty() ? std::span<const value_info*>(few.data(), n.inputs.size())
+                                                         : std::span<const value_info*>(many);
+    for (std::size_t k = 0; k < n.inputs.size(); ++k) in[k] = &info(n.inputs[k]);
     infer_context ctx(in, n.name, n.op.type_name());
     try {
       n.op.infer(ctx);
@@ -145,11 +179,11 @@ public:
 
   [[nodiscard]] node_data& node(node_id id) {
     check_node(id);
-    return g_[id];
+    return store()[id];
   }
   [[nodiscard]] const node_data& node(node_id id) const {
     check_node(id);
-    return g_[id];
+    return store()[id];
   }
   [[nodiscard]] node_data& operator[](node_id id) { return node(id); }
   [[nodiscard]] const node_data& operator[](node_id id) const { return node(id); }
@@ -175,36 +209,36 @@ public:
   [[nodiscard]] std::vector<input_ref> consumers(output_ref r) const {
     check_node(r.node);
     std::vector<input_ref> out;
-    for (auto e : boost::make_iterator_range(boost::out_edges(r.node, g_)))
-      if (g_[e].from_port == r.index) out.push_back({static_cast<node_id>(boost::target(e, g_)), g_[e].to_port});
+    for (auto e : boost::make_iterator_range(boost::out_edges(r.node, store())))
+      if (store()[e].from_port == r.index) out.push_back({static_cast<node_id>(boost::target(e, store())), store()[e].to_port});
     std::sort(out.begin(), out.end());
     return out;
   }
   [[nodiscard]] std::size_t consumer_count(output_ref r) const {
     check_node(r.node);
     std::size_t n = 0;
-    for (auto e : boost::make_iterator_range(boost::out_edges(r.node, g_)))
-      if (g_[e].from_port == r.index) ++n;
+    for (auto e : boost::make_iterator_range(boost::out_edges(r.node, store())))
+      if (store()[e].from_port == r.index) ++n;
     return n;
   }
   /// Consumers of all outputs of a node.
   [[nodiscard]] std::size_t consumer_count(node_id id) const {
     check_node(id);
-    return boost::out_degree(id, g_);
+    return boost::out_degree(id, store());
   }
 
   /// Live nodes in id (creation) order.
   [[nodiscard]] std::vector<node_id> nodes() const {
     std::vector<node_id> out;
     out.reserve(live_);
-    for (auto v : boost::make_iterator_range(boost::vertices(g_)))
-      if (g_[v].alive) out.push_back(static_cast<node_id>(v));
+    for (auto v : boost::make_iterator_range(boost::vertices(store())))
+      if (store()[v].alive) out.push_back(static_cast<node_id>(v));
     return out;
   }
   [[nodiscard]] std::size_t size() const { return live_; }
   /// One past the largest node id ever handed out.
-  [[nodiscard]] std::size_t id_bound() const { return boost::num_vertices(g_); }
-  [[nodiscard]] bool alive(node_id id) const { return id < boost::num_vertices(g_) && g_[id].alive; }
+  [[nodiscard]] std::size_t id_bound() const { return boost::num_vertices(store()); }
+  [[nodiscard]] bool alive(node_id id) const { return id < boost::num_vertices(store()) && store()[id].alive; }
 
   /// Parameter and Result nodes, in model input / output order.
   [[nodiscard]] const std::vector<node_id>& parameters() const { return parameters_; }
@@ -220,7 +254,7 @@ public:
   std::vector<std::pair<std::string, std::string>> rt_info;
 
   /// The underlying Boost.Graph (vertex descriptor == node_id), for algorithms.
-  [[nodiscard]] const storage& bgl() const { return g_; }
+  [[nodiscard]] const storage& bgl() const { return store(); }
 
   // ---- rewriting -----------------------------------------------------------------
 
@@ -232,7 +266,7 @@ public:
     check_output(from, n.name);
     remove_in_edge(id, static_cast<std::uint32_t>(k));
     n.inputs[k] = from;
-    boost::add_edge(from.node, id, edge_data{from.index, static_cast<std::uint32_t>(k)}, g_);
+    boost::add_edge(from.node, id, edge_data{from.index, static_cast<std::uint32_t>(k)}, store());
   }
 
   /// Replaces the whole input list of a node (shapes are not re-inferred).
@@ -245,11 +279,11 @@ public:
                   at_node(n.name, std::string(info.type_name)));
     for (const auto& in : inputs) check_output(in, n.name);
     std::vector<storage::edge_descriptor> old;
-    for (auto e : boost::make_iterator_range(boost::in_edges(id, g_))) old.push_back(e);
-    for (auto e : old) boost::remove_edge(e, g_);
+    for (auto e : boost::make_iterator_range(boost::in_edges(id, store()))) old.push_back(e);
+    for (auto e : old) boost::remove_edge(e, store());
     n.inputs = std::move(inputs);
     for (std::uint32_t k = 0; k < n.inputs.size(); ++k)
-      boost::add_edge(n.inputs[k].node, id, edge_data{n.inputs[k].index, k}, g_);
+      boost::add_edge(n.inputs[k].node, id, edge_data{n.inputs[k].index, k}, store());
   }
 
   /// Every consumer of `from` consumes `to` instead. With `move_names`, the
@@ -270,7 +304,7 @@ public:
   /// Removes a node that nobody consumes.
   void remove(node_id id) {
     auto& n = node(id);
-    if (boost::out_degree(id, g_) != 0)
+    if (boost::out_degree(id, store()) != 0)
       throw error("cannot remove a node whose outputs are still used",
                   at_node(n.name, std::string(n.op.type_name())));
     remove_unchecked(id);
@@ -281,65 +315,84 @@ public:
   /// Live nodes with every producer before its consumers; ties keep id order,
   /// so the order is deterministic. A cycle is an error naming a node on it.
   [[nodiscard]] std::vector<node_id> topological_order() const {
-    const std::size_t n = boost::num_vertices(g_);
+    const auto& s = store();
+    const std::size_t n = boost::num_vertices(s);
+    constexpr std::uint32_t dead = 0xffffffffu;
     std::vector<std::uint32_t> pending(n, 0);
     std::vector<node_id> order;
     order.reserve(live_);
-    // Kahn's algorithm with a min-heap on ids: deterministic, producers first.
-    std::vector<node_id> ready;
-    for (std::size_t v = 0; v < n; ++v) {
-      if (!g_[v].alive) continue;
-      pending[v] = static_cast<std::uint32_t>(boost::in_degree(v, g_));
-      if (pending[v] == 0) ready.push_back(static_cast<node_id>(v));
-    }
-    std::make_heap(ready.begin(), ready.end(), std::greater<>());
-    while (!ready.empty()) {
-      std::pop_heap(ready.begin(), ready.end(), std::greater<>());
-      const node_id v = ready.back();
-      ready.pop_back();
+    for (std::size_t v = 0; v < n; ++v)
+      pending[v] = s[v].alive ? static_cast<std::uint32_t>(boost::in_degree(v, s)) : dead;
+    // Kahn's algorithm taking the smallest ready id each time (deterministic).
+    // A cursor scans ids upwards; only a node that becomes ready behind the
+    // cursor goes to a min-heap. Frontends add producers before consumers, so
+    // the heap stays nearly empty and the order costs linear time.
+    std::vector<node_id> behind;
+    std::size_t cursor = 0;
+    for (;;) {
+      node_id v = 0;
+      if (!behind.empty()) {
+        std::pop_heap(behind.begin(), behind.end(), std::greater<>());
+        v = behind.back();
+        behind.pop_back();
+      } else {
+        while (cursor < n && pending[cursor] != 0) ++cursor;
+        if (cursor == n) break;
+        v = static_cast<node_id>(cursor++);
+      }
       order.push_back(v);
-      for (auto e : boost::make_iterator_range(boost::out_edges(v, g_))) {
-        const auto t = boost::target(e, g_);
-        if (--pending[t] == 0) {
-          ready.push_back(static_cast<node_id>(t));
-          std::push_heap(ready.begin(), ready.end(), std::greater<>());
+      for (auto e : boost::make_iterator_range(boost::out_edges(v, s))) {
+        const auto t = boost::target(e, s);
+        if (--pending[t] == 0 && t < cursor) {
+          behind.push_back(static_cast<node_id>(t));
+          std::push_heap(behind.begin(), behind.end(), std::greater<>());
         }
       }
     }
     if (order.size() != live_) {
       const node_id on_cycle = find_cycle_node(pending);
-      const auto& c = g_[on_cycle];
+      const auto& c = store()[on_cycle];
       throw error("the graph has a cycle through this node", at_node(c.name, std::string(c.op.type_name())));
     }
     return order;
   }
 
 private:
+  // A moved-from graph has no storage until it is used again.
+  storage& store() {
+    if (!storage_) storage_ = std::make_unique<storage>();
+    return *storage_;
+  }
+  const storage& store() const {
+    static const storage empty;
+    return storage_ ? *storage_ : empty;
+  }
+
   void check_node(node_id id) const {
-    if (id >= boost::num_vertices(g_) || !g_[id].alive)
+    if (id >= boost::num_vertices(store()) || !store()[id].alive)
       throw error("node id " + std::to_string(id) + " does not name a live node");
   }
   void check_output(output_ref r, const std::string& user) const {
-    if (r.node >= boost::num_vertices(g_) || !g_[r.node].alive)
+    if (r.node >= boost::num_vertices(store()) || !store()[r.node].alive)
       throw error("input refers to a node that does not exist", at_node(user));
-    if (r.index >= g_[r.node].outputs.size())
-      throw error("input refers to output " + std::to_string(r.index) + " of '" + g_[r.node].name + "', which has " +
-                      std::to_string(g_[r.node].outputs.size()) + " outputs",
+    if (r.index >= store()[r.node].outputs.size())
+      throw error("input refers to output " + std::to_string(r.index) + " of '" + store()[r.node].name + "', which has " +
+                      std::to_string(store()[r.node].outputs.size()) + " outputs",
                   at_node(user));
   }
 
   void remove_in_edge(node_id id, std::uint32_t k) {
-    for (auto e : boost::make_iterator_range(boost::in_edges(id, g_)))
-      if (g_[e].to_port == k) {
-        boost::remove_edge(e, g_);
+    for (auto e : boost::make_iterator_range(boost::in_edges(id, store())))
+      if (store()[e].to_port == k) {
+        boost::remove_edge(e, store());
         return;
       }
   }
 
   void remove_unchecked(node_id id) {
-    auto& n = g_[id];
-    boost::clear_in_edges(id, g_);
-    boost::clear_out_edges(id, g_);
+    auto& n = store()[id];
+    boost::clear_in_edges(id, store());
+    boost::clear_out_edges(id, store());
     n.alive = false;
     n.inputs.clear();
     n.outputs.clear();
@@ -362,15 +415,15 @@ private:
   [[nodiscard]] node_id find_cycle_node(const std::vector<std::uint32_t>& pending) const {
     node_id v = 0;
     for (std::size_t i = 0; i < pending.size(); ++i)
-      if (g_[i].alive && pending[i] != 0) {
+      if (store()[i].alive && pending[i] != 0) {
         v = static_cast<node_id>(i);
         break;
       }
     std::vector<bool> seen(pending.size(), false);
     while (!seen[v]) {
       seen[v] = true;
-      for (auto e : boost::make_iterator_range(boost::in_edges(v, g_))) {
-        const auto s = boost::source(e, g_);
+      for (auto e : boost::make_iterator_range(boost::in_edges(v, store()))) {
+        const auto s = boost::source(e, store());
         if (pending[s] != 0) {
           v = static_cast<node_id>(s);
           break;
@@ -380,7 +433,10 @@ private:
     return v;
   }
 
-  storage g_;
+  // Behind a pointer because adjacency_list has no move operations (it
+  // declares a copy assignment): a graph held by value would be copied,
+  // node by node, wherever it is moved. A moved-from graph is empty.
+  std::unique_ptr<storage> storage_ = std::make_unique<storage>();
   std::size_t live_ = 0;
   std::vector<node_id> parameters_;
   std::vector<node_id> results_;

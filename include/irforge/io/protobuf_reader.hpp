@@ -238,7 +238,8 @@ public:
   /// Appends the value(s) of a repeated int64/uint64/int32/enum field.
   template <class T> void read_repeated_varint(const protobuf_field& f, std::vector<T>& out) {
     static_assert(std::is_integral_v<T>);
-    if (f.type == wire_type::varint) {
+    if (f.type == wire_type::varint) { // unpacked: one field per value (ONNX dims, ints)
+      if (out.capacity() == 0) out.reserve(8);
       out.push_back(static_cast<T>(read_varint()));
       return;
     }

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string_view>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,24 +20,36 @@
 
 namespace irforge::passes {
 
+namespace detail {
+inline std::uint64_t hash_combine(std::uint64_t seed, std::uint64_t v) {
+  return seed ^ (v + 0x9e3779b97f4a7c15ull + (seed << 6) + (seed >> 2));
+}
+
+// A node's candidate key: op type, version and inputs (or a Const's contents).
+// Attributes are left to same_as on the few nodes that share a key, so no
+// attribute is formatted as text.
+inline std::uint64_t subexpression_key(const node_data& n) {
+  const auto info = n.op.info();
+  std::uint64_t h = hash_combine(std::hash<std::string_view>{}(info.type_name), std::hash<std::string_view>{}(info.version));
+  if (const auto* c = n.op.get_if<ops::Constant>()) {
+    h = hash_combine(h, c->value.content_hash());
+    return hash_combine(h, c->value.bytes().size());
+  }
+  for (const auto& in : n.inputs) h = hash_combine(h, (std::uint64_t{in.node} << 32) | in.index);
+  return h;
+}
+} // namespace detail
+
 /// Merges duplicates; returns how many nodes were merged away.
 inline std::size_t eliminate_common_subexpressions(graph& g) {
-  std::unordered_map<std::string, std::vector<node_id>> seen;
+  std::unordered_map<std::uint64_t, std::vector<node_id>> seen;
+  seen.reserve(g.size());
   std::size_t merged = 0;
   for (node_id id : g.topological_order()) {
     if (!g.alive(id)) continue;
     const auto& n = g.node(id);
     if (n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>()) continue;
-    std::string key(n.op.type_name());
-    key += '/';
-    key += n.op.version();
-    if (const auto* c = n.op.get_if<ops::Constant>()) {
-      key += ':' + std::to_string(c->value.content_hash()) + ':' + std::to_string(c->value.bytes().size());
-    } else {
-      for (const auto& in : n.inputs) key += ':' + std::to_string(in.node) + '.' + std::to_string(in.index);
-      for (const auto& [name, value] : n.op.attributes()) key += '|' + name + '=' + value;
-    }
-    auto& candidates = seen[key];
+    auto& candidates = seen[detail::subexpression_key(n)];
     node_id original = id;
     for (node_id c : candidates)
       if (g.node(c).op.same_as(n.op) && g.node(c).inputs == n.inputs && g.node(c).rt_info == n.rt_info) {

@@ -47,7 +47,7 @@ inline output_ref fold_output(graph& g, output_ref r, const reference::kernel_re
     if (!g.info(in).value) return r;
     inputs.push_back(*g.info(in).value);
   }
-  const auto run = kernels.find(n.op.info().key);
+  const auto run = kernels.find(n.op.type_key());
   if (run == nullptr) return r;
   std::vector<value_info> outs;
   for (const auto& p : n.outputs) outs.push_back({p.info.type, p.info.shape, nullptr});
@@ -83,7 +83,7 @@ inline std::size_t fold_constants(graph& g, const constant_folding_options& opti
       input_bytes += v->bytes().size();
     }
     if (!all_known) continue;
-    const auto run = kernels.find(n.op.info().key);
+    const auto run = kernels.find(n.op.type_key());
     if (run == nullptr) continue;
 
     // Results: from shape inference when it computed them, else from the kernel.

@@ -97,7 +97,7 @@ template <fixed_string Name, Rule... Rules> struct rewrite_pass {
       work.pop_front();
       queued[id] = 0;
       if (!g.alive(id)) continue;
-      const void* key = g.node(id).op.info().key;
+      const void* key = g.node(id).op.type_key();
       std::size_t index = 0;
       bool done = false;
       std::apply(

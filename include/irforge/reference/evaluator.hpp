@@ -113,7 +113,7 @@ inline std::vector<tensor> evaluate(const graph& g, const std::vector<tensor>& i
     } else if (n.op.is<ops::Result>()) {
       results[id] = in.at(0);
     } else {
-      const auto run = registry.find(n.op.info().key);
+      const auto run = registry.find(n.op.type_key());
       if (run == nullptr)
         throw error("no reference kernel for " + std::string(n.op.type_name()) + " " + std::string(n.op.version()),
                     at_node(n.name, std::string(n.op.type_name())));

@@ -91,6 +91,9 @@ public:
     check_supported(gp);
     graph g(gp.name.empty() ? std::string("model") : std::string(gp.name));
 
+    initializers_.reserve(gp.initializers.size());
+    values_.reserve(gp.inputs.size() + 2 * gp.nodes.size());
+    used_names_.reserve(gp.initializers.size() + 2 * gp.nodes.size());
     for (const auto& init : gp.initializers) initializers_.emplace(init.name, &init);
 
     // Graph inputs that have no initializer are the model's inputs.
@@ -134,6 +137,7 @@ private:
   // Nodes ordered so every input is produced first; ties keep file order.
   std::vector<std::size_t> dependency_order(const graph_proto& gp) const {
     std::unordered_map<std::string_view, std::size_t> producer;
+    producer.reserve(gp.nodes.size());
     for (std::size_t i = 0; i < gp.nodes.size(); ++i)
       for (auto o : gp.nodes[i].outputs)
         if (!o.empty()) {
@@ -142,19 +146,27 @@ private:
                         located(gp.nodes[i], i));
           producer.emplace(o, i);
         }
-    std::vector<std::vector<std::size_t>> users(gp.nodes.size());
-    std::vector<std::size_t> pending(gp.nodes.size(), 0);
+    // Each node's users, as one array sliced by user_begin (no vector per node).
+    std::vector<std::size_t> pending(gp.nodes.size(), 0), user_begin(gp.nodes.size() + 1, 0);
+    std::vector<std::pair<std::size_t, std::size_t>> links; // (producer, user)
     for (std::size_t i = 0; i < gp.nodes.size(); ++i) {
       for (auto in : gp.nodes[i].inputs) {
         if (in.empty()) continue;
         if (auto p = producer.find(in); p != producer.end()) {
-          users[p->second].push_back(i);
+          links.emplace_back(p->second, i);
+          ++user_begin[p->second + 1];
           ++pending[i];
         } else if (!initializers_.count(in) && !values_.count(in)) {
           throw error("input '" + std::string(in) + "' names no tensor (no graph input, initializer or node output has that name)",
                       located(gp.nodes[i], i));
         }
       }
+    }
+    for (std::size_t i = 0; i < gp.nodes.size(); ++i) user_begin[i + 1] += user_begin[i];
+    std::vector<std::size_t> users(links.size());
+    {
+      std::vector<std::size_t> fill(user_begin.begin(), user_begin.end() - 1);
+      for (const auto& [from, to] : links) users[fill[from]++] = to;
     }
     std::priority_queue<std::size_t, std::vector<std::size_t>, std::greater<>> ready;
     for (std::size_t i = 0; i < gp.nodes.size(); ++i)
@@ -165,8 +177,8 @@ private:
       const std::size_t i = ready.top();
       ready.pop();
       order.push_back(i);
-      for (std::size_t u : users[i])
-        if (--pending[u] == 0) ready.push(u);
+      for (std::size_t k = user_begin[i]; k < user_begin[i + 1]; ++k)
+        if (--pending[users[k]] == 0) ready.push(users[k]);
     }
     if (order.size() != gp.nodes.size()) {
       for (std::size_t i = 0; i < gp.nodes.size(); ++i)

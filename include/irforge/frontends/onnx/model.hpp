@@ -12,6 +12,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -542,10 +543,27 @@ private:
     return o;
   }
 
+  // How often each field number below 32 occurs in a message: a quick skip
+  // through it, so repeated fields are reserved once instead of regrown.
+  static std::array<std::uint32_t, 32> count_fields(io::protobuf_reader r) {
+    std::array<std::uint32_t, 32> count{};
+    io::protobuf_field f;
+    while (r.next(f)) {
+      if (f.number < count.size()) ++count[f.number];
+      r.skip(f);
+    }
+    return count;
+  }
+
   void parse_graph(io::protobuf_reader r, graph_proto& g, int depth) {
     if (depth > max_graph_depth)
       r.fail("subgraphs nested deeper than " + std::to_string(max_graph_depth) + " levels", r.base_offset());
     namespace F = fields::graph_proto;
+    {
+      const auto count = count_fields(r);
+      g.nodes.reserve(count[F::node]);
+      g.initializers.reserve(count[F::initializer]);
+    }
     io::protobuf_field f;
     while (r.next(f)) {
       switch (f.number) {
@@ -585,6 +603,12 @@ private:
 
   void parse_node(io::protobuf_reader r, node& n, int depth) {
     namespace F = fields::node_proto;
+    {
+      const auto count = count_fields(r);
+      n.inputs.reserve(count[F::input]);
+      n.outputs.reserve(count[F::output]);
+      n.attributes.reserve(count[F::attribute]);
+    }
     io::protobuf_field f;
     while (r.next(f)) {
       switch (f.number) {
