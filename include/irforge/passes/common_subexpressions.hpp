@@ -1,12 +1,11 @@
 // irforge — common-subexpression elimination: identical ops on identical
 // inputs are computed once, and identical constants are stored once.
-// Linear in the graph size (a hash map keyed by op, attributes and inputs).
+// Linear in the graph size: a hash map keyed by op type and inputs; ops that
+// share a key are compared attribute by attribute.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <string_view>
-#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -25,12 +24,11 @@ inline std::uint64_t hash_combine(std::uint64_t seed, std::uint64_t v) {
   return seed ^ (v + 0x9e3779b97f4a7c15ull + (seed << 6) + (seed >> 2));
 }
 
-// A node's candidate key: op type, version and inputs (or a Const's contents).
+// A node's candidate key: op type and inputs (or a Const's contents).
 // Attributes are left to same_as on the few nodes that share a key, so no
 // attribute is formatted as text.
 inline std::uint64_t subexpression_key(const node_data& n) {
-  const auto info = n.op.info();
-  std::uint64_t h = hash_combine(std::hash<std::string_view>{}(info.type_name), std::hash<std::string_view>{}(info.version));
+  std::uint64_t h = std::hash<const void*>{}(n.op.type_key()); // the C++ type; same_as compares the rest
   if (const auto* c = n.op.get_if<ops::Constant>()) {
     h = hash_combine(h, c->value.content_hash());
     return hash_combine(h, c->value.bytes().size());
@@ -42,22 +40,24 @@ inline std::uint64_t subexpression_key(const node_data& n) {
 
 /// Merges duplicates; returns how many nodes were merged away.
 inline std::size_t eliminate_common_subexpressions(graph& g) {
-  std::unordered_map<std::uint64_t, std::vector<node_id>> seen;
+  std::unordered_multimap<std::uint64_t, node_id> seen;
   seen.reserve(g.size());
   std::size_t merged = 0;
   for (node_id id : g.topological_order()) {
     if (!g.alive(id)) continue;
     const auto& n = g.node(id);
     if (n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>()) continue;
-    auto& candidates = seen[detail::subexpression_key(n)];
+    const std::uint64_t key = detail::subexpression_key(n);
     node_id original = id;
-    for (node_id c : candidates)
-      if (g.node(c).op.same_as(n.op) && g.node(c).inputs == n.inputs && g.node(c).rt_info == n.rt_info) {
-        original = c;
+    for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
+      const auto& c = g.node(it->second);
+      if (c.op.same_as(n.op) && c.inputs == n.inputs && c.rt_info == n.rt_info) {
+        original = it->second;
         break;
       }
+    }
     if (original == id) {
-      candidates.push_back(id);
+      seen.emplace(key, id);
       continue;
     }
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k) bypass(g, {id, k}, {original, k});

@@ -11,7 +11,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "irforge/core/graph.hpp"
@@ -35,6 +37,28 @@ inline bool is_decompression(const node_data& n) {
   return false;
 }
 } // namespace detail
+
+/// `op` applied to known tensors by its reference kernel, without a node in
+/// any graph: what a rewrite needs to compute new weights. nullopt when the op
+/// has no kernel or its result's shape is not static.
+inline std::optional<tensor> compute(const any_op& op, std::vector<tensor> inputs, std::string_view name,
+                                     const reference::kernel_registry& kernels = reference::kernels()) {
+  const auto run = kernels.find(op.type_key());
+  if (run == nullptr) return std::nullopt;
+  std::vector<value_info> in;
+  in.reserve(inputs.size());
+  for (const auto& t : inputs) in.push_back({t.type(), partial_shape(t.dims()), nullptr});
+  std::vector<const value_info*> in_ptrs;
+  for (const auto& i : in) in_ptrs.push_back(&i);
+  infer_context inference(in_ptrs, name, op.type_name());
+  op.infer(inference);
+  auto outs = std::move(inference.outputs());
+  if (outs.size() != 1 || !outs[0].shape.is_static() || outs[0].type == element_type::dynamic) return std::nullopt;
+  outs[0].value = nullptr;
+  reference::kernel_context ctx(inputs, std::move(outs), name, op.type_name());
+  run(op, ctx);
+  return std::move(ctx.take_outputs().at(0));
+}
 
 /// Evaluates one node whose inputs are all known and puts a Const in its
 /// place; returns the Const's output (the node's output `r` if it cannot fold).

@@ -47,17 +47,29 @@ inline bool per_channel(const shape& cd, std::size_t rank, std::size_t axis, std
   return true;
 }
 
-/// out = op(x, c) then folded: a new Const computed from known values.
+/// op(a, b) of two known tensors as a new Const named after `owner` (and
+/// carrying its source names); nullopt when it cannot be computed.
+template <class Op>
+std::optional<output_ref> fold_values(graph& g, const tensor& a, const tensor& b, node_id owner, const std::string& suffix) {
+  const std::string name = g.node(owner).name + "/" + suffix;
+  auto value = compute(any_op(Op{}), {a, b}, name);
+  if (!value) return std::nullopt;
+  return add_constant(g, std::move(*value), owner, suffix);
+}
+
+/// out = op(a, b) then folded: a new Const computed from known values. When
+/// either value is unknown, the op stays in the graph as a node.
 template <class Op>
 output_ref fold_binary(graph& g, output_ref a, output_ref b, node_id owner, const std::string& suffix) {
+  const auto& av = g.info(a).value;
+  const auto& bv = g.info(b).value;
+  if (av && bv) {
+    const tensor at = *av, bt = *bv; // copies (views of the same bytes): adding a node may move the infos
+    if (auto folded = fold_values<Op>(g, at, bt, owner, suffix)) return *folded;
+  }
   const node_id n = g.add(Op{}, {a, b}, g.node(owner).name + "/" + suffix);
   g.node(n).source_names = g.node(owner).source_names;
   return fold_output(g, {n, 0});
-}
-
-/// A Const reshape of known tensor `r` (a view, no copy).
-inline output_ref reshaped_constant(graph& g, output_ref r, shape dims, node_id owner, const std::string& suffix) {
-  return add_constant(g, g.info(r).value->reshaped(std::move(dims)), owner, suffix);
 }
 
 /// Which axes of the weights carry the output channel, per producer type.
@@ -114,10 +126,11 @@ inline bool fold_scale_into_weights(graph& g, node_id mul, output_ref producer_o
   if (!target) return false;
   const std::uint64_t count = element_count(*c_dims);
   shape scale_dims = count == 1 ? shape(target->size(), 1) : *target;
-  const output_ref scale = reshaped_constant(g, c, scale_dims, mul, "scale");
-  const output_ref weights = fold_binary<ops::Multiply>(g, g.node(producer).inputs[1], scale, producer, "scaled_weights");
-  if (!g.info(weights).value) return false;
-  g.set_input(producer, 1, weights);
+  const tensor scale = g.info(c).value->reshaped(scale_dims);
+  const tensor old_weights = *g.info(g.node(producer).inputs[1]).value;
+  const auto weights = fold_values<ops::Multiply>(g, old_weights, scale, producer, "scaled_weights");
+  if (!weights) return false;
+  g.set_input(producer, 1, *weights);
   g.infer(producer);
   bypass(g, {mul, 0}, producer_out);
   return true;

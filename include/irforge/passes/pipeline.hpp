@@ -100,11 +100,13 @@ template <fixed_string Name, Rule... Rules> struct rewrite_pass {
       const void* key = g.node(id).op.type_key();
       std::size_t index = 0;
       bool done = false;
-      std::apply(
-          [&](const auto&... r) {
-            (try_rule(r, index++, key, id, g, fired, enabled, done, push, options), ...);
-          },
-          rules);
+      auto attempt = [&](const auto& r) {
+        using R = std::remove_cvref_t<decltype(r)>;
+        const std::size_t i = index++;
+        if (done || !enabled[i] || key != irforge::detail::type_key<typename R::root_op>()) return;
+        done = try_rule(r, i, id, g, fired, push, options);
+      };
+      std::apply([&](const auto&... r) { (attempt(r), ...); }, rules);
     }
     std::size_t i = 0;
     std::apply([&](const auto&... r) { ((report.rules.emplace_back(std::string(r.name), fired[i++])), ...); }, rules);
@@ -113,28 +115,37 @@ template <fixed_string Name, Rule... Rules> struct rewrite_pass {
   }
 
 private:
+  // Only the match and the rewrite depend on the rule; the bookkeeping
+  // around them is shared by all rules of the pass.
   template <class R, class Push>
-  static void try_rule(const R& r, std::size_t index, const void* key, node_id id, graph& g,
-                       std::array<std::size_t, sizeof...(Rules)>& fired, const std::array<bool, sizeof...(Rules)>& enabled,
-                       bool& done, Push& push, const passes::run_options& options) {
-    using root = typename R::root_op;
-    if (done || !enabled[index] || key != irforge::detail::type_key<root>()) return;
+  static bool try_rule(const R& r, std::size_t index, node_id id, graph& g,
+                       std::array<std::size_t, sizeof...(Rules)>& fired, Push& push, const passes::run_options& options) {
     auto m = pattern::match_at(r.pattern, g, id);
-    if (!m) return;
-    // The neighbourhood before the rewrite: what may match differently after it.
+    if (!m) return false;
+    const std::vector<node_id> around = neighbourhood(g, id);
+    const std::size_t bound = g.id_bound();
+    std::string root_name;
+    if (options.on_rule_fired) root_name = g.node(id).name; // the rewrite may remove the root
+    if (!r.rewrite(*m, g)) return false;
+    ++fired[index];
+    if (options.on_rule_fired) options.on_rule_fired(name, r.name, root_name);
+    revisit(g, id, around, bound, push);
+    return true;
+  }
+
+  // The neighbourhood before a rewrite: what may match differently after it.
+  static std::vector<node_id> neighbourhood(const graph& g, node_id id) {
     std::vector<node_id> around;
     for (const auto& in : g.node(id).inputs) around.push_back(in.node);
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
       for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
-    const std::size_t bound = g.id_bound();
-    std::string root_name;
-    if (options.on_rule_fired) root_name = g.node(id).name; // the rewrite may remove the root
-    if (!r.rewrite(*m, g)) return;
-    ++fired[index];
-    if (options.on_rule_fired) options.on_rule_fired(name, r.name, root_name);
-    done = true;
-    // New nodes, their consumers, and the old neighbourhood get another look;
-    // nodes the rewrite left unused are removed right away.
+    return around;
+  }
+
+  // After a rewrite: new nodes, their consumers, and the old neighbourhood get
+  // another look; nodes the rewrite left unused are removed right away.
+  template <class Push>
+  static void revisit(graph& g, node_id id, const std::vector<node_id>& around, std::size_t bound, Push& push) {
     for (std::size_t n = bound; n < g.id_bound(); ++n)
       if (g.alive(static_cast<node_id>(n))) {
         push(static_cast<node_id>(n));
