@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "support/checks.hpp"
 #include "irforge/core/op.hpp"
 #include "irforge/core/tensor.hpp"
 #include "irforge/reference/kernels/broadcast.hpp"
@@ -30,20 +31,8 @@ namespace {
 using ints_t = std::vector<std::int64_t>;
 using floats_t = std::vector<float>;
 
-/// Runs op on the inputs as the evaluator does: infer on the actual inputs
-/// (values known), then the kernel into freshly allocated outputs.
 template <class Op> std::vector<tensor> run(const Op& op, const std::vector<tensor>& in) {
-  std::vector<value_info> actual(in.size());
-  std::vector<const value_info*> ptrs;
-  for (std::size_t k = 0; k < in.size(); ++k) {
-    actual[k] = {in[k].type(), partial_shape(in[k].dims()), std::make_shared<const tensor>(in[k])};
-    ptrs.push_back(&actual[k]);
-  }
-  infer_context ictx(ptrs, "n", Op::type_name);
-  op.infer(ictx);
-  reference::kernel_context kctx(in, std::move(ictx.outputs()), "n", Op::type_name);
-  reference::kernel<Op>::run(op, kctx);
-  return kctx.take_outputs();
+  return irforge::test::run_kernel(op, in);
 }
 template <class Op> tensor run1(const Op& op, const std::vector<tensor>& in) { return run(op, in).at(0); }
 
