@@ -1335,11 +1335,11 @@ public:
   }
   template <class T> [[nodiscard]] T& get() {
     if (T* p = get_if<T>()) return *p;
-    throw error("op is " + std::string(type_name()) + ", not " + std::string(T::type_name));
+    throw_not(T::type_name);
   }
   template <class T> [[nodiscard]] const T& get() const {
     if (const T* p = get_if<T>()) return *p;
-    throw error("op is " + std::string(type_name()) + ", not " + std::string(T::type_name));
+    throw_not(T::type_name);
   }
 
   void infer(infer_context& ctx) const { self().infer(ctx); }
@@ -1357,6 +1357,9 @@ public:
   }
 
 private:
+  [[noreturn, gnu::cold, gnu::noinline]] void throw_not(std::string_view wanted) const {
+    throw error("op is " + std::string(type_name()) + ", not " + std::string(wanted));
+  }
   struct interface {
     virtual ~interface() = default;
     [[nodiscard]] virtual interface* clone() const = 0;
@@ -1584,9 +1587,7 @@ public:
   [[nodiscard]] const value_info& info(output_ref r) const { return port(r).info; }
   [[nodiscard]] output_port& port(output_ref r) {
     auto& n = node(r.node);
-    if (r.index >= n.outputs.size())
-      throw error("output " + std::to_string(r.index) + " does not exist",
-                  at_node(n.name, std::string(n.op.type_name())));
+    if (r.index >= n.outputs.size()) throw_no_output(n, r.index);
     return n.outputs[r.index];
   }
   [[nodiscard]] const output_port& port(output_ref r) const { return const_cast<graph*>(this)->port(r); }
@@ -1761,9 +1762,16 @@ private:
     return storage_ ? *storage_ : empty;
   }
 
+  // The accessors are inlined everywhere (every rule's matcher uses them):
+  // their error paths live out of line, so callers stay small to compile.
   void check_node(node_id id) const {
-    if (id >= boost::num_vertices(store()) || !store()[id].alive)
-      throw error("node id " + std::to_string(id) + " does not name a live node");
+    if (id >= boost::num_vertices(store()) || !store()[id].alive) throw_no_node(id);
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_no_node(node_id id) {
+    throw error("node id " + std::to_string(id) + " does not name a live node");
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_no_output(const node_data& n, std::uint32_t index) {
+    throw error("output " + std::to_string(index) + " does not exist", at_node(n.name, std::string(n.op.type_name())));
   }
   void check_output(output_ref r, const std::string& user) const {
     if (r.node >= boost::num_vertices(store()) || !store()[r.node].alive)
@@ -6767,6 +6775,7 @@ namespace irforge::ops {
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 // ---- begin irforge/passes/report.hpp ----
@@ -6827,10 +6836,17 @@ struct pipeline_report {
 // irforge — matching a pattern at a node, and the typed view of a match that
 // a rewrite gets: `m.get<"conv">()` is the matched Convolution, by reference.
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <tuple>
+#include <utility>
+#include <type_traits>
+#include <vector>
 
 // ---- begin irforge/pattern/pattern.hpp ----
 // irforge — the pattern DSL: a compile-time description of a sub-graph.
@@ -6852,7 +6868,7 @@ struct pipeline_report {
 
 #include <cstddef>
 #include <string_view>
-#include <tuple>
+#include <utility>
 #include <type_traits>
 
 // ---- begin irforge/pattern/fixed_string.hpp ----
@@ -6989,6 +7005,36 @@ template <Predicate A> constexpr not_t<A> operator!(A a) { return {a}; }
 
 namespace irforge::pattern {
 
+// ---- a minimal tuple for pattern parts ------------------------------------------------
+//
+// Children, alternatives and predicates are held in `pack`, an aggregate with
+// one base per element: std::tuple's constructor constraints cost the
+// compiler far more, per rule, than the rest of a pattern.
+
+template <std::size_t I, class T> struct pack_leaf {
+  T value;
+};
+template <class Indices, class... Ts> struct pack_base;
+template <std::size_t... I, class... Ts> struct pack_base<std::index_sequence<I...>, Ts...> : pack_leaf<I, Ts>... {
+  /// Calls f(element) for each element, in order.
+  template <class F> constexpr void each(F&& f) const { (f(static_cast<const pack_leaf<I, Ts>&>(*this).value), ...); }
+};
+template <class... Ts> struct pack : pack_base<std::index_sequence_for<Ts...>, Ts...> {
+  static constexpr std::size_t size = sizeof...(Ts);
+};
+
+namespace detail {
+template <std::size_t I, class T> constexpr const T& leaf_value(const pack_leaf<I, T>& leaf) { return leaf.value; }
+template <class... Ts, std::size_t... I, class... Us>
+constexpr pack<Ts..., Us...> append(const pack<Ts...>& p, std::index_sequence<I...>, const Us&... us) {
+  return {{{leaf_value<I>(p)}..., {us}...}};
+}
+/// The elements of `p` followed by `us...`.
+template <class... Ts, class... Us> constexpr pack<Ts..., Us...> append(const pack<Ts...>& p, const Us&... us) {
+  return append(p, std::index_sequence_for<Ts...>{}, us...);
+}
+} // namespace detail
+
 // ---- captures as types ------------------------------------------------------------
 
 enum class capture_kind { op, value, constant };
@@ -7082,30 +7128,30 @@ template <class Op, std::size_t Given> struct op_arity_check {
 
 /// Any tensor.
 template <fixed_string Name, class... Preds> struct any_pattern {
-  std::tuple<Preds...> predicates{};
+  pack<Preds...> predicates{};
   using captures = detail::capture_if_named<Name, capture_kind::value, void>;
   static constexpr auto name = Name;
   template <Predicate... P> constexpr any_pattern<Name, Preds..., P...> where(P... p) const {
-    return {std::tuple_cat(predicates, std::tuple<P...>(p...))};
+    return {detail::append(predicates, p...)};
   }
 };
 
 /// A tensor whose value is known at conversion time.
 template <fixed_string Name, class... Preds> struct constant_pattern {
-  std::tuple<Preds...> predicates{};
+  pack<Preds...> predicates{};
   using captures = detail::capture_if_named<Name, capture_kind::constant, void>;
   static constexpr auto name = Name;
   template <Predicate... P> constexpr constant_pattern<Name, Preds..., P...> where(P... p) const {
-    return {std::tuple_cat(predicates, std::tuple<P...>(p...))};
+    return {detail::append(predicates, p...)};
   }
 };
 
 /// An output of an op of type Op whose inputs match Children.
 template <class Op, fixed_string Name, bool Optional, bool Commutative, class Children, class... Preds> struct op_pattern;
 template <class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
-struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...> {
-  std::tuple<Children...> children;
-  std::tuple<Preds...> predicates{};
+struct op_pattern<Op, Name, Optional, Commutative, pack<Children...>, Preds...> {
+  pack<Children...> children;
+  pack<Preds...> predicates{};
   using op_type = Op;
   using captures = detail::concat_t<detail::capture_if_named<Name, capture_kind::op, Op>, typename Children::captures...>;
   static constexpr auto name = Name;
@@ -7113,11 +7159,11 @@ struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Pred
   static constexpr bool commutative_inputs = Commutative;
 
   template <Predicate... P>
-  constexpr op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds..., P...> where(P... p) const {
-    return {children, std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  constexpr op_pattern<Op, Name, Optional, Commutative, pack<Children...>, Preds..., P...> where(P... p) const {
+    return {children, detail::append(predicates, p...)};
   }
   /// A two-input op matches with its inputs in either order (Add(x, c) and Add(c, x)).
-  constexpr op_pattern<Op, Name, Optional, true, std::tuple<Children...>, Preds...> commutative() const {
+  constexpr op_pattern<Op, Name, Optional, true, pack<Children...>, Preds...> commutative() const {
     static_assert(sizeof...(Children) == 2, "irforge::pattern::op<T>(a, b).commutative(): only for two input patterns");
     return {children, predicates};
   }
@@ -7125,12 +7171,12 @@ struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Pred
 
 /// Alternatives: the first one that matches.
 template <class Alternatives, class... Preds> struct alt_pattern;
-template <class... Alternatives, class... Preds> struct alt_pattern<std::tuple<Alternatives...>, Preds...> {
-  std::tuple<Alternatives...> alternatives;
-  std::tuple<Preds...> predicates{};
+template <class... Alternatives, class... Preds> struct alt_pattern<pack<Alternatives...>, Preds...> {
+  pack<Alternatives...> alternatives;
+  pack<Preds...> predicates{};
   using captures = typename detail::unique_of<detail::concat_t<typename Alternatives::captures...>>::type;
-  template <Predicate... P> constexpr alt_pattern<std::tuple<Alternatives...>, Preds..., P...> where(P... p) const {
-    return {alternatives, std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  template <Predicate... P> constexpr alt_pattern<pack<Alternatives...>, Preds..., P...> where(P... p) const {
+    return {alternatives, detail::append(predicates, p...)};
   }
 };
 
@@ -7141,7 +7187,7 @@ template <class Op, fixed_string Name, bool Optional> struct op_builder {
                            "says what it lacks)");
   template <detail::pattern_node... C> constexpr auto operator()(C... children) const {
     [[maybe_unused]] constexpr bool arity_checked = detail::op_arity_check<Op, sizeof...(C)>::ok; // asserts inside
-    return op_pattern<Op, Name, Optional, false, std::tuple<C...>>{std::tuple<C...>(children...)};
+    return op_pattern<Op, Name, Optional, false, pack<C...>>{pack<C...>{{{children}...}}};
   }
 };
 
@@ -7157,9 +7203,9 @@ inline constexpr any_pattern<""> _{};
 /// constant<"name">: a tensor with a known value.
 template <fixed_string Name = ""> inline constexpr constant_pattern<Name> constant{};
 /// alt(p1, p2, ...): the first alternative that matches.
-template <detail::pattern_node... P> constexpr alt_pattern<std::tuple<P...>> alt(P... p) {
+template <detail::pattern_node... P> constexpr alt_pattern<pack<P...>> alt(P... p) {
   static_assert(sizeof...(P) >= 2, "irforge::pattern::alt: give at least two alternatives");
-  return {std::tuple<P...>(p...)};
+  return {pack<P...>{{{p}...}}};
 }
 
 template <class P> struct is_op_pattern : std::false_type {};
@@ -7182,10 +7228,31 @@ template <class... Cs> struct tuple_of<type_list<Cs...>> {
 };
 } // namespace detail
 
-template <class Captures> struct capture_state {
-  std::array<output_ref, Captures::size> refs{};
-  std::array<bool, Captures::size> present{};
+/// Most captures one pattern can have.
+inline constexpr std::size_t max_captures = 64;
+
+namespace detail {
+[[noreturn, gnu::cold, gnu::noinline]] inline void throw_absent(std::string_view capture) {
+  throw error("capture '" + std::string(capture) + "' is absent from this match");
+}
+
+/// What a match found, by capture position.
+struct capture_slots {
+  std::array<output_ref, max_captures> refs{};
+  std::array<bool, max_captures> present{};
+  [[nodiscard]] output_ref at(std::size_t i, std::string_view name) const {
+    if (!present[i]) throw_absent(name);
+    return refs[i];
+  }
 };
+
+template <fixed_string Name, class Captures> constexpr std::size_t capture_index() {
+  constexpr auto i = index_of<Name, Captures>::value;
+  static_assert(i >= 0, "irforge::pattern::match: the pattern has no capture with this name (check the spelling "
+                        "against the names given to op<T, \"name\">, any<\"name\"> and constant<\"name\">)");
+  return static_cast<std::size_t>(i);
+}
+} // namespace detail
 
 /// The result of a successful match.
 template <Pattern P> class match {
@@ -7193,43 +7260,35 @@ public:
   using captures = typename P::captures;
   static_assert(detail::duplicate_count<captures>::value == 0,
                 "irforge::pattern: two captures of the pattern have the same name");
+  static_assert(captures::size <= max_captures, "irforge::pattern: a pattern has at most 64 captures");
 
-  match(graph& g, node_id root, capture_state<captures> state) : g_(&g), root_(root), state_(state) {}
+  match(graph& g, node_id root, const detail::capture_slots& slots) : g_(&g), root_(root), slots_(slots) {}
 
   /// Position of capture Name (a compile error when the pattern has none).
-  template <fixed_string Name> static constexpr std::size_t index() {
-    constexpr auto i = detail::index_of<Name, captures>::value;
-    static_assert(i >= 0, "irforge::pattern::match: the pattern has no capture with this name (check the spelling "
-                          "against the names given to op<T, \"name\">, any<\"name\"> and constant<\"name\">)");
-    return static_cast<std::size_t>(i);
-  }
+  template <fixed_string Name> static constexpr std::size_t index = detail::capture_index<Name, captures>();
   template <fixed_string Name>
-  using capture_t = std::tuple_element_t<index<Name>(), typename detail::tuple_of<captures>::type>;
+  using capture_t = std::tuple_element_t<index<Name>, typename detail::tuple_of<captures>::type>;
 
   /// The capture: an op capture gives the op (T&), others the tensor (output_ref).
   template <fixed_string Name> decltype(auto) get() const {
     using C = capture_t<Name>;
-    const output_ref r = out<Name>();
+    const output_ref r = slots_.at(index<Name>, Name.view());
     if constexpr (C::kind == capture_kind::op && !std::is_void_v<typename C::op_type>)
       return g_->node(r.node).op.template get<typename C::op_type>();
     else return r; // a value, a constant, or an op of one of several types
   }
   /// The tensor a capture stands for.
-  template <fixed_string Name> [[nodiscard]] output_ref out() const {
-    constexpr std::size_t i = index<Name>();
-    if (!state_.present[i]) throw error("capture '" + std::string(Name.view()) + "' is absent from this match");
-    return state_.refs[i];
-  }
+  template <fixed_string Name> [[nodiscard]] output_ref out() const { return slots_.at(index<Name>, Name.view()); }
   /// The node that produces a capture.
-  template <fixed_string Name> [[nodiscard]] node_id node() const { return out<Name>().node; }
+  template <fixed_string Name> [[nodiscard]] node_id node() const { return slots_.at(index<Name>, Name.view()).node; }
   /// The known value of a constant capture.
   template <fixed_string Name> [[nodiscard]] const tensor& value() const {
     static_assert(capture_t<Name>::kind == capture_kind::constant,
                   "irforge::pattern::match::value<Name>(): only constant<\"name\"> captures have a value");
-    return *g_->info(out<Name>()).value;
+    return *g_->info(slots_.at(index<Name>, Name.view())).value;
   }
   /// False when the capture sits in a maybe<> or alt() branch that did not match.
-  template <fixed_string Name> [[nodiscard]] bool has() const { return state_.present[index<Name>()]; }
+  template <fixed_string Name> [[nodiscard]] bool has() const { return slots_.present[index<Name>]; }
 
   [[nodiscard]] node_id root() const { return root_; }
   [[nodiscard]] graph& g() const { return *g_; }
@@ -7237,7 +7296,7 @@ public:
 private:
   graph* g_;
   node_id root_;
-  capture_state<captures> state_;
+  detail::capture_slots slots_;
 };
 
 // Free accessors: inside a generic rewrite `[](const auto& m, graph& g)` they
@@ -7248,99 +7307,214 @@ template <fixed_string Name, class M> node_id node(const M& m) { return m.templa
 template <fixed_string Name, class M> const tensor& value(const M& m) { return m.template value<Name>(); }
 template <fixed_string Name, class M> bool has(const M& m) { return m.template has<Name>(); }
 
+// ---- the matcher -------------------------------------------------------------------------
+//
+// A pattern is compiled (at run time, once per pass run) into a flat list of
+// steps in pre-order, which one non-template function interprets. A rule then
+// costs the compiler only its pattern's types, a few lines that list the
+// steps, and its rewrite: the matching code itself is compiled once.
+
 namespace detail {
+enum class step_kind : std::uint8_t { any, constant, op, alt };
 
-// The overloads call each other: all are declared before any is defined.
-template <class Captures, fixed_string Name, class... Preds>
-bool match_node(const any_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
-template <class Captures, fixed_string Name, class... Preds>
-bool match_node(const constant_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
-template <class Captures, class... Alts, class... Preds>
-bool match_node(const alt_pattern<std::tuple<Alts...>, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s);
-template <class Captures, class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
-bool match_node(const op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...>& p, const graph& g,
-                output_ref r, capture_state<Captures>& s);
+struct step {
+  step_kind kind = step_kind::any;
+  bool optional = false;     // maybe<T>: else the tensor matches the first input pattern itself
+  bool commutative = false;  // two inputs, either order
+  std::uint32_t children = 0; // input patterns of an op, branches of an alt
+  std::uint32_t end = 0;      // one past this node's subtree
+  std::int32_t slot = -1;     // capture slot, -1 when not captured
+  const void* op_key = nullptr;
+  std::uint32_t first_predicate = 0, predicates = 0;
+};
 
-template <class Tuple> bool predicates_hold(const Tuple& preds, const graph& g, output_ref r) {
-  return std::apply([&](const auto&... p) { return (p(g, r) && ...); }, preds);
+struct predicate_call {
+  const void* object;
+  bool (*test)(const void* object, const graph& g, output_ref r);
+};
+template <class Pred> bool test_predicate(const void* object, const graph& g, output_ref r) {
+  return (*static_cast<const Pred*>(object))(g, r);
 }
-
-template <class Captures, fixed_string Name> void store(capture_state<Captures>& s, output_ref r) {
-  if constexpr (!Name.empty()) {
-    constexpr auto i = index_of<Name, Captures>::value;
-    s.refs[static_cast<std::size_t>(i)] = r;
-    s.present[static_cast<std::size_t>(i)] = true;
-  }
-}
-
-template <class Captures, fixed_string Name, class... Preds>
-bool match_node(const any_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
-  if (!predicates_hold(p.predicates, g, r)) return false;
-  store<Captures, Name>(s, r);
-  return true;
-}
-
-template <class Captures, fixed_string Name, class... Preds>
-bool match_node(const constant_pattern<Name, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
-  if (g.info(r).value == nullptr || !predicates_hold(p.predicates, g, r)) return false;
-  store<Captures, Name>(s, r);
-  return true;
-}
-
-template <class Captures, class... Alts, class... Preds>
-bool match_node(const alt_pattern<std::tuple<Alts...>, Preds...>& p, const graph& g, output_ref r, capture_state<Captures>& s) {
-  if (!predicates_hold(p.predicates, g, r)) return false;
-  bool ok = false;
-  std::apply(
-      [&](const auto&... alternative) {
-        ((ok = ok || [&] {
-           capture_state<Captures> trial = s;
-           if (!match_node<Captures>(alternative, g, r, trial)) return false;
-           s = trial;
-           return true;
-         }()),
-         ...);
-      },
-      p.alternatives);
-  return ok;
-}
-
-template <class Captures, class Children, std::size_t... I>
-bool match_inputs(const Children& children, const graph& g, const node_data& n, capture_state<Captures>& s,
-                  std::index_sequence<I...>, bool swap) {
-  constexpr std::size_t count = sizeof...(I);
-  return (match_node<Captures>(std::get<I>(children), g, n.inputs[swap && count == 2 ? 1 - I : I], s) && ...);
-}
-
-template <class Captures, class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
-bool match_node(const op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...>& p, const graph& g,
-                output_ref r, capture_state<Captures>& s) {
-  const node_data& n = g.node(r.node);
-  auto as_inner = [&] {
-    if constexpr (Optional) return match_node<Captures>(std::get<0>(p.children), g, r, s);
-    else return false;
-  };
-  if (!n.op.is<Op>() || n.inputs.size() != sizeof...(Children) || !predicates_hold(p.predicates, g, r))
-    return as_inner();
-  for (bool swap : {false, true}) {
-    if (swap && !Commutative) break;
-    capture_state<Captures> trial = s;
-    if (match_inputs<Captures>(p.children, g, n, trial, std::index_sequence_for<Children...>{}, swap)) {
-      store<Captures, Name>(trial, r);
-      s = trial;
-      return true;
-    }
-  }
-  return as_inner();
-}
-
 } // namespace detail
+
+/// A pattern flattened for the matcher; the predicates point into the pattern
+/// object it was compiled from, which must outlive it.
+class compiled_pattern {
+public:
+  std::vector<detail::step> steps;
+  std::vector<detail::predicate_call> predicates;
+  std::vector<std::string_view> capture_names;
+
+  /// Matches at tensor `r`; fills `slots` (by capture index) on success.
+  bool match(const graph& g, output_ref r, detail::capture_slots& slots) const {
+    std::fill_n(slots.present.begin(), capture_names.size(), false);
+    return !steps.empty() && match_step(0, g, r, slots);
+  }
+
+  [[nodiscard]] std::int32_t slot_of(std::string_view name) const {
+    if (name.empty()) return -1;
+    for (std::size_t i = 0; i < capture_names.size(); ++i)
+      if (capture_names[i] == name) return static_cast<std::int32_t>(i);
+    return -1;
+  }
+
+private:
+  [[nodiscard]] bool predicates_hold(const detail::step& st, const graph& g, output_ref r) const {
+    for (std::uint32_t k = st.first_predicate; k < st.first_predicate + st.predicates; ++k)
+      if (!predicates[k].test(predicates[k].object, g, r)) return false;
+    return true;
+  }
+  static void store(const detail::step& st, output_ref r, detail::capture_slots& s) {
+    if (st.slot < 0) return;
+    s.refs[static_cast<std::size_t>(st.slot)] = r;
+    s.present[static_cast<std::size_t>(st.slot)] = true;
+  }
+
+  // The captures before a try, to undo it (only the pattern's own slots).
+  struct saved_slots {
+    std::array<output_ref, max_captures> refs;
+    std::array<bool, max_captures> present;
+    std::size_t count;
+    saved_slots(const detail::capture_slots& s, std::size_t n) : count(n) {
+      std::copy_n(s.refs.begin(), n, refs.begin());
+      std::copy_n(s.present.begin(), n, present.begin());
+    }
+    void restore(detail::capture_slots& s) const {
+      std::copy_n(refs.begin(), count, s.refs.begin());
+      std::copy_n(present.begin(), count, s.present.begin());
+    }
+  };
+
+  bool match_step(std::uint32_t i, const graph& g, output_ref r, detail::capture_slots& s) const {
+    const detail::step& st = steps[i];
+    switch (st.kind) {
+    case detail::step_kind::any:
+      if (!predicates_hold(st, g, r)) return false;
+      store(st, r, s);
+      return true;
+    case detail::step_kind::constant:
+      if (g.info(r).value == nullptr || !predicates_hold(st, g, r)) return false;
+      store(st, r, s);
+      return true;
+    case detail::step_kind::alt: {
+      if (!predicates_hold(st, g, r)) return false;
+      const saved_slots saved(s, capture_names.size());
+      for (std::uint32_t c = i + 1, k = 0; k < st.children; c = steps[c].end, ++k) {
+        if (match_step(c, g, r, s)) return true;
+        saved.restore(s);
+      }
+      return false;
+    }
+    case detail::step_kind::op: {
+      const node_data& n = g.node(r.node);
+      if (n.op.type_key() == st.op_key && n.inputs.size() == st.children && predicates_hold(st, g, r)) {
+        const saved_slots saved(s, capture_names.size());
+        for (bool swap : {false, true}) {
+          if (swap && !st.commutative) break;
+          bool ok = true;
+          for (std::uint32_t c = i + 1, k = 0; ok && k < st.children; c = steps[c].end, ++k)
+            ok = match_step(c, g, n.inputs[swap && st.children == 2 ? 1 - k : k], s);
+          if (ok) {
+            store(st, r, s);
+            return true;
+          }
+          saved.restore(s); // a failed try leaves no captures behind
+        }
+      }
+      return st.optional && match_step(i + 1, g, r, s);
+    }
+    }
+    return false;
+  }
+};
+
+namespace detail {
+// Listing the steps: one small function per pattern node type.
+// Setup code, run once per pass: kept out of line so that each rule's step
+// list stays a few calls.
+[[gnu::noinline]] inline void push_predicate(compiled_pattern& out, const void* object,
+                                             bool (*test)(const void*, const graph&, output_ref)) {
+  out.predicates.push_back({object, test});
+}
+template <class... Preds> void add_predicates(const pack<Preds...>& preds, compiled_pattern& out, std::size_t at) {
+  out.steps[at].first_predicate = static_cast<std::uint32_t>(out.predicates.size());
+  out.steps[at].predicates = static_cast<std::uint32_t>(sizeof...(Preds));
+  if constexpr (sizeof...(Preds) > 0)
+    preds.each([&](const auto& p) { push_predicate(out, &p, &test_predicate<std::remove_cvref_t<decltype(p)>>); });
+}
+
+[[gnu::noinline]] inline std::size_t open_step(compiled_pattern& out, step_kind kind, std::string_view name) {
+  step st;
+  st.kind = kind;
+  st.slot = out.slot_of(name);
+  out.steps.push_back(st);
+  return out.steps.size() - 1;
+}
+inline void close_step(compiled_pattern& out, std::size_t at) {
+  out.steps[at].end = static_cast<std::uint32_t>(out.steps.size());
+}
+
+template <fixed_string Name, class... Preds> void compile(const any_pattern<Name, Preds...>& p, compiled_pattern& out) {
+  const std::size_t at = open_step(out, step_kind::any, Name.view());
+  add_predicates(p.predicates, out, at);
+  close_step(out, at);
+}
+template <fixed_string Name, class... Preds>
+void compile(const constant_pattern<Name, Preds...>& p, compiled_pattern& out) {
+  const std::size_t at = open_step(out, step_kind::constant, Name.view());
+  add_predicates(p.predicates, out, at);
+  close_step(out, at);
+}
+template <class... Alts, class... Preds>
+void compile(const alt_pattern<pack<Alts...>, Preds...>& p, compiled_pattern& out);
+template <class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
+void compile(const op_pattern<Op, Name, Optional, Commutative, pack<Children...>, Preds...>& p,
+             compiled_pattern& out);
+
+template <std::size_t... I, class... Ts>
+void compile_each(const pack_base<std::index_sequence<I...>, Ts...>& parts, compiled_pattern& out) {
+  (compile(static_cast<const pack_leaf<I, Ts>&>(parts).value, out), ...);
+}
+
+template <class... Alts, class... Preds>
+void compile(const alt_pattern<pack<Alts...>, Preds...>& p, compiled_pattern& out) {
+  const std::size_t at = open_step(out, step_kind::alt, {});
+  out.steps[at].children = sizeof...(Alts);
+  add_predicates(p.predicates, out, at);
+  compile_each(p.alternatives, out);
+  close_step(out, at);
+}
+template <class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
+void compile(const op_pattern<Op, Name, Optional, Commutative, pack<Children...>, Preds...>& p,
+             compiled_pattern& out) {
+  const std::size_t at = open_step(out, step_kind::op, Name.view());
+  out.steps[at].op_key = irforge::detail::type_key<Op>();
+  out.steps[at].optional = Optional;
+  out.steps[at].commutative = Commutative;
+  out.steps[at].children = sizeof...(Children);
+  add_predicates(p.predicates, out, at);
+  compile_each(p.children, out);
+  close_step(out, at);
+}
+
+template <class... Cs> std::vector<std::string_view> names_of(type_list<Cs...>) { return {Cs::name.view()...}; }
+} // namespace detail
+
+/// Flattens `p` for the matcher (`p` must outlive the result).
+template <Pattern P> compiled_pattern compile(const P& p) {
+  static_assert(P::captures::size <= max_captures, "irforge::pattern: a pattern has at most 64 captures");
+  compiled_pattern out;
+  out.capture_names = detail::names_of(typename P::captures{});
+  detail::compile(p, out);
+  return out;
+}
 
 /// Matches `p` at output 0 of node `n`.
 template <Pattern P> std::optional<match<P>> match_at(const P& p, graph& g, node_id n) {
-  capture_state<typename P::captures> state;
-  if (!detail::match_node<typename P::captures>(p, g, output_ref{n, 0}, state)) return std::nullopt;
-  return match<P>(g, n, state);
+  const compiled_pattern compiled = compile(p);
+  detail::capture_slots slots;
+  if (!compiled.match(g, output_ref{n, 0}, slots)) return std::nullopt;
+  return match<P>(g, n, slots);
 }
 
 } // namespace irforge::pattern
@@ -7414,102 +7588,135 @@ inline std::size_t remove_if_unused(graph& g, node_id id) {
 }
 } // namespace passes
 
-/// A pass of rules applied greedily to a fixed point.
-template <fixed_string Name, Rule... Rules> struct rewrite_pass {
-  std::tuple<Rules...> rules;
-  static constexpr std::string_view name = Name.view();
-
-  passes::pass_report run(graph& g, const passes::run_options& options = {}) const {
-    passes::pass_report report;
-    report.name = std::string(name);
-    std::array<std::size_t, sizeof...(Rules)> fired{};
-    std::array<bool, sizeof...(Rules)> enabled{};
-    {
-      std::size_t i = 0;
-      std::apply([&](const auto&... r) { ((enabled[i++] = !options.is_disabled(r.name)), ...); }, rules);
-    }
-    std::vector<char> queued(g.id_bound(), 0);
-    std::deque<node_id> work;
-    auto push = [&](node_id id) {
-      if (id >= queued.size()) queued.resize(id + 1, 0);
-      if (!queued[id] && g.alive(id)) {
-        queued[id] = 1;
-        work.push_back(id);
-      }
-    };
-    for (node_id id : g.topological_order()) push(id);
-
-    while (!work.empty()) {
-      const node_id id = work.front();
-      work.pop_front();
-      queued[id] = 0;
-      if (!g.alive(id)) continue;
-      const void* key = g.node(id).op.type_key();
-      std::size_t index = 0;
-      bool done = false;
-      auto attempt = [&](const auto& r) {
-        using R = std::remove_cvref_t<decltype(r)>;
-        const std::size_t i = index++;
-        if (done || !enabled[i] || key != irforge::detail::type_key<typename R::root_op>()) return;
-        done = try_rule(r, i, id, g, fired, push, options);
-      };
-      std::apply([&](const auto&... r) { (attempt(r), ...); }, rules);
-    }
-    std::size_t i = 0;
-    std::apply([&](const auto&... r) { ((report.rules.emplace_back(std::string(r.name), fired[i++])), ...); }, rules);
-    for (auto f : fired) report.changes += f;
-    return report;
-  }
-
-private:
-  // Only the match and the rewrite depend on the rule; the bookkeeping
-  // around them is shared by all rules of the pass.
-  template <class R, class Push>
-  static bool try_rule(const R& r, std::size_t index, node_id id, graph& g,
-                       std::array<std::size_t, sizeof...(Rules)>& fired, Push& push, const passes::run_options& options) {
-    auto m = pattern::match_at(r.pattern, g, id);
-    if (!m) return false;
-    const std::vector<node_id> around = neighbourhood(g, id);
-    const std::size_t bound = g.id_bound();
-    std::string root_name;
-    if (options.on_rule_fired) root_name = g.node(id).name; // the rewrite may remove the root
-    if (!r.rewrite(*m, g)) return false;
-    ++fired[index];
-    if (options.on_rule_fired) options.on_rule_fired(name, r.name, root_name);
-    revisit(g, id, around, bound, push);
-    return true;
-  }
-
-  // The neighbourhood before a rewrite: what may match differently after it.
-  static std::vector<node_id> neighbourhood(const graph& g, node_id id) {
-    std::vector<node_id> around;
+namespace detail {
+/// The bookkeeping of one rule firing, kept out of the per-rule code.
+struct rewrite_step {
+  std::vector<node_id> around;
+  std::size_t bound = 0;
+  std::string root_name;
+  bool want_root_name = false;
+  /// Called after a rule's pattern matched and before its rewrite runs.
+  void before(const graph& g, node_id id) {
+    around.clear();
     for (const auto& in : g.node(id).inputs) around.push_back(in.node);
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
       for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
-    return around;
+    bound = g.id_bound();
+    if (want_root_name) root_name = g.node(id).name; // the rewrite may remove the root
   }
+};
 
-  // After a rewrite: new nodes, their consumers, and the old neighbourhood get
-  // another look; nodes the rewrite left unused are removed right away.
-  template <class Push>
-  static void revisit(graph& g, node_id id, const std::vector<node_id>& around, std::size_t bound, Push& push) {
-    for (std::size_t n = bound; n < g.id_bound(); ++n)
-      if (g.alive(static_cast<node_id>(n))) {
-        push(static_cast<node_id>(n));
-        for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
-          for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
-      }
-    passes::remove_if_unused(g, id);
-    for (node_id n : around) {
-      if (g.alive(n)) passes::remove_if_unused(g, n);
-      push(n);
+/// A rule seen through a function pointer: the pass engine and the matcher
+/// are compiled once, and what a rule costs the compiler is its pattern's
+/// step list and its rewrite.
+struct rule_entry {
+  const void* rule;
+  const void* root_key;
+  std::string_view name;
+  bool (*rewrite)(const void* rule, graph& g, node_id id, const pattern::detail::capture_slots& slots);
+  pattern::compiled_pattern pattern;
+};
+
+template <class R>
+bool rewrite_rule(const void* erased, graph& g, node_id id, const pattern::detail::capture_slots& slots) {
+  const R& r = *static_cast<const R*>(erased);
+  return r.rewrite(typename R::match_type(g, id, slots), g);
+}
+
+template <class R> rule_entry entry_of(const R& r) {
+  return {&r, irforge::detail::type_key<typename R::root_op>(), R::name, &rewrite_rule<R>, pattern::compile(r.pattern)};
+}
+
+/// The greedy worklist engine behind every rewrite pass.
+inline passes::pass_report run_rules(graph& g, std::string_view pass_name, const rule_entry* rules, std::size_t count,
+                                     const passes::run_options& options) {
+  passes::pass_report report;
+  report.name = std::string(pass_name);
+  std::vector<std::size_t> fired(count, 0);
+  std::vector<char> enabled(count, 0);
+  for (std::size_t i = 0; i < count; ++i) enabled[i] = !options.is_disabled(rules[i].name);
+  std::vector<char> queued(g.id_bound(), 0);
+  std::deque<node_id> work;
+  auto push = [&](node_id id) {
+    if (id >= queued.size()) queued.resize(id + 1, 0);
+    if (!queued[id] && g.alive(id)) {
+      queued[id] = 1;
+      work.push_back(id);
     }
-    push(id);
+  };
+  for (node_id id : g.topological_order()) push(id);
+
+  rewrite_step step;
+  pattern::detail::capture_slots slots;
+  step.want_root_name = static_cast<bool>(options.on_rule_fired);
+  while (!work.empty()) {
+    const node_id id = work.front();
+    work.pop_front();
+    queued[id] = 0;
+    if (!g.alive(id)) continue;
+    const void* key = g.node(id).op.type_key();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!enabled[i] || key != rules[i].root_key) continue;
+      if (!rules[i].pattern.match(g, output_ref{id, 0}, slots)) continue;
+      step.before(g, id);
+      if (!rules[i].rewrite(rules[i].rule, g, id, slots)) continue;
+      ++fired[i];
+      if (options.on_rule_fired) options.on_rule_fired(pass_name, rules[i].name, step.root_name);
+      // New nodes, their consumers, and the old neighbourhood get another
+      // look; nodes the rewrite left unused are removed right away.
+      for (std::size_t n = step.bound; n < g.id_bound(); ++n)
+        if (g.alive(static_cast<node_id>(n))) {
+          push(static_cast<node_id>(n));
+          for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
+            for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
+        }
+      passes::remove_if_unused(g, id);
+      for (node_id n : step.around) {
+        if (g.alive(n)) passes::remove_if_unused(g, n);
+        push(n);
+      }
+      push(id);
+      break;
+    }
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    report.rules.emplace_back(std::string(rules[i].name), fired[i]);
+    report.changes += fired[i];
+  }
+  return report;
+}
+} // namespace detail
+
+namespace detail {
+/// The rules of a pass, stored flat: one base per rule, so a pass of N rules
+/// costs the compiler O(N) (a std::tuple of N rules costs O(N^2)).
+template <std::size_t I, class R> struct rule_slot {
+  R rule;
+};
+template <class Indices, class... Rules> struct rule_pack;
+template <std::size_t... I, class... Rules>
+struct rule_pack<std::index_sequence<I...>, Rules...> : rule_slot<I, Rules>... {
+  [[nodiscard]] std::array<rule_entry, sizeof...(Rules)> entries() const {
+    return {entry_of(static_cast<const rule_slot<I, Rules>&>(*this).rule)...};
+  }
+};
+} // namespace detail
+
+/// A pass of rules applied greedily to a fixed point.
+template <fixed_string Name, Rule... Rules> struct rewrite_pass {
+  detail::rule_pack<std::index_sequence_for<Rules...>, Rules...> rules;
+  static constexpr std::string_view name = Name.view();
+
+  passes::pass_report run(graph& g, const passes::run_options& options = {}) const {
+    const auto entries = rules.entries();
+    return detail::run_rules(g, name, entries.data(), entries.size(), options);
   }
 };
 
 /// rewrite<"Name">(rules...): one pass applying the rules to a fixed point.
-template <fixed_string Name, Rule... R> constexpr rewrite_pass<Name, R...> rewrite(R... rules) { return {{rules...}}; }
+template <fixed_string Name, Rule... R> constexpr rewrite_pass<Name, R...> rewrite(R... rules) {
+  return {{{rules}...}};
+}
 
 /// A pass written as a function `std::size_t(graph&)` returning how many changes it made.
 template <fixed_string Name, class F> struct function_pass {

@@ -94,6 +94,43 @@ TEST_CASE("pattern: maybe<> and alt()") {
   CHECK(has<"conv">(*a2));
 }
 
+TEST_CASE("pattern: a failed try leaves no captures behind") {
+  conv_graph t; // relu(mul(scale, conv(x, w)))
+  // The first alternative matches Multiply and its first input, then fails on
+  // the second: none of its captures may survive into the match.
+  constexpr auto p = op<ops::Relu>(alt(op<ops::Multiply, "m1">(constant<"k">, op<ops::Relu, "r">(_)),
+                                       op<ops::Multiply, "m2">(_, op<ops::Convolution, "conv">(_, _))));
+  const auto m = match_at(p, t.g, t.relu);
+  REQUIRE(m);
+  CHECK_FALSE(has<"m1">(*m));
+  CHECK_FALSE(has<"k">(*m));
+  CHECK(has<"m2">(*m));
+  CHECK(node<"conv">(*m) == t.conv);
+  // The same for the first order of a commutative op that fails half-way:
+  // (scale, conv) stores "k" and then fails; (conv, scale) matches "cv".
+  constexpr auto q = op<ops::Multiply>(alt(constant<"k">, op<ops::Convolution, "cv">(_, _)), constant<>).commutative();
+  const auto n = match_at(q, t.g, t.mul);
+  REQUIRE(n);
+  CHECK_FALSE(has<"k">(*n));
+  CHECK(node<"cv">(*n) == t.conv);
+
+  // In a pass, one rule's captures never leak into the next rule's match.
+  std::size_t seen_without_mul = 0;
+  const auto first = rule<"First">(op<ops::Relu>(op<ops::Multiply, "mul">(_, _)), [](const auto&, graph&) { return false; });
+  const auto second = rule<"Second">(op<ops::Relu>(maybe<ops::Multiply, "mul">(any<"x">, constant<"s">)),
+                                     [&](const auto& match, graph&) {
+                                       if (!has<"mul">(match)) ++seen_without_mul;
+                                       return false;
+                                     });
+  graph g;
+  auto x = g.add(ops::Parameter{partial_shape{1, 4}, element_type::f32}, {}, "x");
+  auto a = g.add(ops::Relu{}, {{x, 0}}, "a");
+  g.add(ops::Result{}, {{a, 0}}, "out");
+  (void)rewrite<"Both">(first, second).run(t.g); // mul(scale, conv): "Second" matches without its Multiply
+  (void)rewrite<"Both">(first, second).run(g);
+  CHECK(seen_without_mul == 2);
+}
+
 namespace {
 // Relu(Relu(x)) -> Relu(x)
 inline constexpr auto drop_double_relu =

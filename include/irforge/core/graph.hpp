@@ -191,9 +191,7 @@ public:
   [[nodiscard]] const value_info& info(output_ref r) const { return port(r).info; }
   [[nodiscard]] output_port& port(output_ref r) {
     auto& n = node(r.node);
-    if (r.index >= n.outputs.size())
-      throw error("output " + std::to_string(r.index) + " does not exist",
-                  at_node(n.name, std::string(n.op.type_name())));
+    if (r.index >= n.outputs.size()) throw_no_output(n, r.index);
     return n.outputs[r.index];
   }
   [[nodiscard]] const output_port& port(output_ref r) const { return const_cast<graph*>(this)->port(r); }
@@ -368,9 +366,16 @@ private:
     return storage_ ? *storage_ : empty;
   }
 
+  // The accessors are inlined everywhere (every rule's matcher uses them):
+  // their error paths live out of line, so callers stay small to compile.
   void check_node(node_id id) const {
-    if (id >= boost::num_vertices(store()) || !store()[id].alive)
-      throw error("node id " + std::to_string(id) + " does not name a live node");
+    if (id >= boost::num_vertices(store()) || !store()[id].alive) throw_no_node(id);
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_no_node(node_id id) {
+    throw error("node id " + std::to_string(id) + " does not name a live node");
+  }
+  [[noreturn, gnu::cold, gnu::noinline]] static void throw_no_output(const node_data& n, std::uint32_t index) {
+    throw error("output " + std::to_string(index) + " does not exist", at_node(n.name, std::string(n.op.type_name())));
   }
   void check_output(output_ref r, const std::string& user) const {
     if (r.node >= boost::num_vertices(store()) || !store()[r.node].alive)

@@ -391,11 +391,11 @@ public:
   }
   template <class T> [[nodiscard]] T& get() {
     if (T* p = get_if<T>()) return *p;
-    throw error("op is " + std::string(type_name()) + ", not " + std::string(T::type_name));
+    throw_not(T::type_name);
   }
   template <class T> [[nodiscard]] const T& get() const {
     if (const T* p = get_if<T>()) return *p;
-    throw error("op is " + std::string(type_name()) + ", not " + std::string(T::type_name));
+    throw_not(T::type_name);
   }
 
   void infer(infer_context& ctx) const { self().infer(ctx); }
@@ -413,6 +413,9 @@ public:
   }
 
 private:
+  [[noreturn, gnu::cold, gnu::noinline]] void throw_not(std::string_view wanted) const {
+    throw error("op is " + std::string(type_name()) + ", not " + std::string(wanted));
+  }
   struct interface {
     virtual ~interface() = default;
     [[nodiscard]] virtual interface* clone() const = 0;

@@ -22,6 +22,7 @@
 #include <string_view>
 #include <tuple>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include "irforge/core/graph.hpp"
@@ -67,102 +68,135 @@ inline std::size_t remove_if_unused(graph& g, node_id id) {
 }
 } // namespace passes
 
-/// A pass of rules applied greedily to a fixed point.
-template <fixed_string Name, Rule... Rules> struct rewrite_pass {
-  std::tuple<Rules...> rules;
-  static constexpr std::string_view name = Name.view();
-
-  passes::pass_report run(graph& g, const passes::run_options& options = {}) const {
-    passes::pass_report report;
-    report.name = std::string(name);
-    std::array<std::size_t, sizeof...(Rules)> fired{};
-    std::array<bool, sizeof...(Rules)> enabled{};
-    {
-      std::size_t i = 0;
-      std::apply([&](const auto&... r) { ((enabled[i++] = !options.is_disabled(r.name)), ...); }, rules);
-    }
-    std::vector<char> queued(g.id_bound(), 0);
-    std::deque<node_id> work;
-    auto push = [&](node_id id) {
-      if (id >= queued.size()) queued.resize(id + 1, 0);
-      if (!queued[id] && g.alive(id)) {
-        queued[id] = 1;
-        work.push_back(id);
-      }
-    };
-    for (node_id id : g.topological_order()) push(id);
-
-    while (!work.empty()) {
-      const node_id id = work.front();
-      work.pop_front();
-      queued[id] = 0;
-      if (!g.alive(id)) continue;
-      const void* key = g.node(id).op.type_key();
-      std::size_t index = 0;
-      bool done = false;
-      auto attempt = [&](const auto& r) {
-        using R = std::remove_cvref_t<decltype(r)>;
-        const std::size_t i = index++;
-        if (done || !enabled[i] || key != irforge::detail::type_key<typename R::root_op>()) return;
-        done = try_rule(r, i, id, g, fired, push, options);
-      };
-      std::apply([&](const auto&... r) { (attempt(r), ...); }, rules);
-    }
-    std::size_t i = 0;
-    std::apply([&](const auto&... r) { ((report.rules.emplace_back(std::string(r.name), fired[i++])), ...); }, rules);
-    for (auto f : fired) report.changes += f;
-    return report;
-  }
-
-private:
-  // Only the match and the rewrite depend on the rule; the bookkeeping
-  // around them is shared by all rules of the pass.
-  template <class R, class Push>
-  static bool try_rule(const R& r, std::size_t index, node_id id, graph& g,
-                       std::array<std::size_t, sizeof...(Rules)>& fired, Push& push, const passes::run_options& options) {
-    auto m = pattern::match_at(r.pattern, g, id);
-    if (!m) return false;
-    const std::vector<node_id> around = neighbourhood(g, id);
-    const std::size_t bound = g.id_bound();
-    std::string root_name;
-    if (options.on_rule_fired) root_name = g.node(id).name; // the rewrite may remove the root
-    if (!r.rewrite(*m, g)) return false;
-    ++fired[index];
-    if (options.on_rule_fired) options.on_rule_fired(name, r.name, root_name);
-    revisit(g, id, around, bound, push);
-    return true;
-  }
-
-  // The neighbourhood before a rewrite: what may match differently after it.
-  static std::vector<node_id> neighbourhood(const graph& g, node_id id) {
-    std::vector<node_id> around;
+namespace detail {
+/// The bookkeeping of one rule firing, kept out of the per-rule code.
+struct rewrite_step {
+  std::vector<node_id> around;
+  std::size_t bound = 0;
+  std::string root_name;
+  bool want_root_name = false;
+  /// Called after a rule's pattern matched and before its rewrite runs.
+  void before(const graph& g, node_id id) {
+    around.clear();
     for (const auto& in : g.node(id).inputs) around.push_back(in.node);
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
       for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
-    return around;
+    bound = g.id_bound();
+    if (want_root_name) root_name = g.node(id).name; // the rewrite may remove the root
   }
+};
 
-  // After a rewrite: new nodes, their consumers, and the old neighbourhood get
-  // another look; nodes the rewrite left unused are removed right away.
-  template <class Push>
-  static void revisit(graph& g, node_id id, const std::vector<node_id>& around, std::size_t bound, Push& push) {
-    for (std::size_t n = bound; n < g.id_bound(); ++n)
-      if (g.alive(static_cast<node_id>(n))) {
-        push(static_cast<node_id>(n));
-        for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
-          for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
-      }
-    passes::remove_if_unused(g, id);
-    for (node_id n : around) {
-      if (g.alive(n)) passes::remove_if_unused(g, n);
-      push(n);
+/// A rule seen through a function pointer: the pass engine and the matcher
+/// are compiled once, and what a rule costs the compiler is its pattern's
+/// step list and its rewrite.
+struct rule_entry {
+  const void* rule;
+  const void* root_key;
+  std::string_view name;
+  bool (*rewrite)(const void* rule, graph& g, node_id id, const pattern::detail::capture_slots& slots);
+  pattern::compiled_pattern pattern;
+};
+
+template <class R>
+bool rewrite_rule(const void* erased, graph& g, node_id id, const pattern::detail::capture_slots& slots) {
+  const R& r = *static_cast<const R*>(erased);
+  return r.rewrite(typename R::match_type(g, id, slots), g);
+}
+
+template <class R> rule_entry entry_of(const R& r) {
+  return {&r, irforge::detail::type_key<typename R::root_op>(), R::name, &rewrite_rule<R>, pattern::compile(r.pattern)};
+}
+
+/// The greedy worklist engine behind every rewrite pass.
+inline passes::pass_report run_rules(graph& g, std::string_view pass_name, const rule_entry* rules, std::size_t count,
+                                     const passes::run_options& options) {
+  passes::pass_report report;
+  report.name = std::string(pass_name);
+  std::vector<std::size_t> fired(count, 0);
+  std::vector<char> enabled(count, 0);
+  for (std::size_t i = 0; i < count; ++i) enabled[i] = !options.is_disabled(rules[i].name);
+  std::vector<char> queued(g.id_bound(), 0);
+  std::deque<node_id> work;
+  auto push = [&](node_id id) {
+    if (id >= queued.size()) queued.resize(id + 1, 0);
+    if (!queued[id] && g.alive(id)) {
+      queued[id] = 1;
+      work.push_back(id);
     }
-    push(id);
+  };
+  for (node_id id : g.topological_order()) push(id);
+
+  rewrite_step step;
+  pattern::detail::capture_slots slots;
+  step.want_root_name = static_cast<bool>(options.on_rule_fired);
+  while (!work.empty()) {
+    const node_id id = work.front();
+    work.pop_front();
+    queued[id] = 0;
+    if (!g.alive(id)) continue;
+    const void* key = g.node(id).op.type_key();
+    for (std::size_t i = 0; i < count; ++i) {
+      if (!enabled[i] || key != rules[i].root_key) continue;
+      if (!rules[i].pattern.match(g, output_ref{id, 0}, slots)) continue;
+      step.before(g, id);
+      if (!rules[i].rewrite(rules[i].rule, g, id, slots)) continue;
+      ++fired[i];
+      if (options.on_rule_fired) options.on_rule_fired(pass_name, rules[i].name, step.root_name);
+      // New nodes, their consumers, and the old neighbourhood get another
+      // look; nodes the rewrite left unused are removed right away.
+      for (std::size_t n = step.bound; n < g.id_bound(); ++n)
+        if (g.alive(static_cast<node_id>(n))) {
+          push(static_cast<node_id>(n));
+          for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
+            for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
+        }
+      passes::remove_if_unused(g, id);
+      for (node_id n : step.around) {
+        if (g.alive(n)) passes::remove_if_unused(g, n);
+        push(n);
+      }
+      push(id);
+      break;
+    }
+  }
+  for (std::size_t i = 0; i < count; ++i) {
+    report.rules.emplace_back(std::string(rules[i].name), fired[i]);
+    report.changes += fired[i];
+  }
+  return report;
+}
+} // namespace detail
+
+namespace detail {
+/// The rules of a pass, stored flat: one base per rule, so a pass of N rules
+/// costs the compiler O(N) (a std::tuple of N rules costs O(N^2)).
+template <std::size_t I, class R> struct rule_slot {
+  R rule;
+};
+template <class Indices, class... Rules> struct rule_pack;
+template <std::size_t... I, class... Rules>
+struct rule_pack<std::index_sequence<I...>, Rules...> : rule_slot<I, Rules>... {
+  [[nodiscard]] std::array<rule_entry, sizeof...(Rules)> entries() const {
+    return {entry_of(static_cast<const rule_slot<I, Rules>&>(*this).rule)...};
+  }
+};
+} // namespace detail
+
+/// A pass of rules applied greedily to a fixed point.
+template <fixed_string Name, Rule... Rules> struct rewrite_pass {
+  detail::rule_pack<std::index_sequence_for<Rules...>, Rules...> rules;
+  static constexpr std::string_view name = Name.view();
+
+  passes::pass_report run(graph& g, const passes::run_options& options = {}) const {
+    const auto entries = rules.entries();
+    return detail::run_rules(g, name, entries.data(), entries.size(), options);
   }
 };
 
 /// rewrite<"Name">(rules...): one pass applying the rules to a fixed point.
-template <fixed_string Name, Rule... R> constexpr rewrite_pass<Name, R...> rewrite(R... rules) { return {{rules...}}; }
+template <fixed_string Name, Rule... R> constexpr rewrite_pass<Name, R...> rewrite(R... rules) {
+  return {{{rules}...}};
+}
 
 /// A pass written as a function `std::size_t(graph&)` returning how many changes it made.
 template <fixed_string Name, class F> struct function_pass {

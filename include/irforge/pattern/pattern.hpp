@@ -18,7 +18,7 @@
 
 #include <cstddef>
 #include <string_view>
-#include <tuple>
+#include <utility>
 #include <type_traits>
 
 #include "irforge/core/graph.hpp"
@@ -27,6 +27,36 @@
 #include "irforge/pattern/predicates.hpp"
 
 namespace irforge::pattern {
+
+// ---- a minimal tuple for pattern parts ------------------------------------------------
+//
+// Children, alternatives and predicates are held in `pack`, an aggregate with
+// one base per element: std::tuple's constructor constraints cost the
+// compiler far more, per rule, than the rest of a pattern.
+
+template <std::size_t I, class T> struct pack_leaf {
+  T value;
+};
+template <class Indices, class... Ts> struct pack_base;
+template <std::size_t... I, class... Ts> struct pack_base<std::index_sequence<I...>, Ts...> : pack_leaf<I, Ts>... {
+  /// Calls f(element) for each element, in order.
+  template <class F> constexpr void each(F&& f) const { (f(static_cast<const pack_leaf<I, Ts>&>(*this).value), ...); }
+};
+template <class... Ts> struct pack : pack_base<std::index_sequence_for<Ts...>, Ts...> {
+  static constexpr std::size_t size = sizeof...(Ts);
+};
+
+namespace detail {
+template <std::size_t I, class T> constexpr const T& leaf_value(const pack_leaf<I, T>& leaf) { return leaf.value; }
+template <class... Ts, std::size_t... I, class... Us>
+constexpr pack<Ts..., Us...> append(const pack<Ts...>& p, std::index_sequence<I...>, const Us&... us) {
+  return {{{leaf_value<I>(p)}..., {us}...}};
+}
+/// The elements of `p` followed by `us...`.
+template <class... Ts, class... Us> constexpr pack<Ts..., Us...> append(const pack<Ts...>& p, const Us&... us) {
+  return append(p, std::index_sequence_for<Ts...>{}, us...);
+}
+} // namespace detail
 
 // ---- captures as types ------------------------------------------------------------
 
@@ -121,30 +151,30 @@ template <class Op, std::size_t Given> struct op_arity_check {
 
 /// Any tensor.
 template <fixed_string Name, class... Preds> struct any_pattern {
-  std::tuple<Preds...> predicates{};
+  pack<Preds...> predicates{};
   using captures = detail::capture_if_named<Name, capture_kind::value, void>;
   static constexpr auto name = Name;
   template <Predicate... P> constexpr any_pattern<Name, Preds..., P...> where(P... p) const {
-    return {std::tuple_cat(predicates, std::tuple<P...>(p...))};
+    return {detail::append(predicates, p...)};
   }
 };
 
 /// A tensor whose value is known at conversion time.
 template <fixed_string Name, class... Preds> struct constant_pattern {
-  std::tuple<Preds...> predicates{};
+  pack<Preds...> predicates{};
   using captures = detail::capture_if_named<Name, capture_kind::constant, void>;
   static constexpr auto name = Name;
   template <Predicate... P> constexpr constant_pattern<Name, Preds..., P...> where(P... p) const {
-    return {std::tuple_cat(predicates, std::tuple<P...>(p...))};
+    return {detail::append(predicates, p...)};
   }
 };
 
 /// An output of an op of type Op whose inputs match Children.
 template <class Op, fixed_string Name, bool Optional, bool Commutative, class Children, class... Preds> struct op_pattern;
 template <class Op, fixed_string Name, bool Optional, bool Commutative, class... Children, class... Preds>
-struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds...> {
-  std::tuple<Children...> children;
-  std::tuple<Preds...> predicates{};
+struct op_pattern<Op, Name, Optional, Commutative, pack<Children...>, Preds...> {
+  pack<Children...> children;
+  pack<Preds...> predicates{};
   using op_type = Op;
   using captures = detail::concat_t<detail::capture_if_named<Name, capture_kind::op, Op>, typename Children::captures...>;
   static constexpr auto name = Name;
@@ -152,11 +182,11 @@ struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Pred
   static constexpr bool commutative_inputs = Commutative;
 
   template <Predicate... P>
-  constexpr op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Preds..., P...> where(P... p) const {
-    return {children, std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  constexpr op_pattern<Op, Name, Optional, Commutative, pack<Children...>, Preds..., P...> where(P... p) const {
+    return {children, detail::append(predicates, p...)};
   }
   /// A two-input op matches with its inputs in either order (Add(x, c) and Add(c, x)).
-  constexpr op_pattern<Op, Name, Optional, true, std::tuple<Children...>, Preds...> commutative() const {
+  constexpr op_pattern<Op, Name, Optional, true, pack<Children...>, Preds...> commutative() const {
     static_assert(sizeof...(Children) == 2, "irforge::pattern::op<T>(a, b).commutative(): only for two input patterns");
     return {children, predicates};
   }
@@ -164,12 +194,12 @@ struct op_pattern<Op, Name, Optional, Commutative, std::tuple<Children...>, Pred
 
 /// Alternatives: the first one that matches.
 template <class Alternatives, class... Preds> struct alt_pattern;
-template <class... Alternatives, class... Preds> struct alt_pattern<std::tuple<Alternatives...>, Preds...> {
-  std::tuple<Alternatives...> alternatives;
-  std::tuple<Preds...> predicates{};
+template <class... Alternatives, class... Preds> struct alt_pattern<pack<Alternatives...>, Preds...> {
+  pack<Alternatives...> alternatives;
+  pack<Preds...> predicates{};
   using captures = typename detail::unique_of<detail::concat_t<typename Alternatives::captures...>>::type;
-  template <Predicate... P> constexpr alt_pattern<std::tuple<Alternatives...>, Preds..., P...> where(P... p) const {
-    return {alternatives, std::tuple_cat(predicates, std::tuple<P...>(p...))};
+  template <Predicate... P> constexpr alt_pattern<pack<Alternatives...>, Preds..., P...> where(P... p) const {
+    return {alternatives, detail::append(predicates, p...)};
   }
 };
 
@@ -180,7 +210,7 @@ template <class Op, fixed_string Name, bool Optional> struct op_builder {
                            "says what it lacks)");
   template <detail::pattern_node... C> constexpr auto operator()(C... children) const {
     [[maybe_unused]] constexpr bool arity_checked = detail::op_arity_check<Op, sizeof...(C)>::ok; // asserts inside
-    return op_pattern<Op, Name, Optional, false, std::tuple<C...>>{std::tuple<C...>(children...)};
+    return op_pattern<Op, Name, Optional, false, pack<C...>>{pack<C...>{{{children}...}}};
   }
 };
 
@@ -196,9 +226,9 @@ inline constexpr any_pattern<""> _{};
 /// constant<"name">: a tensor with a known value.
 template <fixed_string Name = ""> inline constexpr constant_pattern<Name> constant{};
 /// alt(p1, p2, ...): the first alternative that matches.
-template <detail::pattern_node... P> constexpr alt_pattern<std::tuple<P...>> alt(P... p) {
+template <detail::pattern_node... P> constexpr alt_pattern<pack<P...>> alt(P... p) {
   static_assert(sizeof...(P) >= 2, "irforge::pattern::alt: give at least two alternatives");
-  return {std::tuple<P...>(p...)};
+  return {pack<P...>{{{p}...}}};
 }
 
 template <class P> struct is_op_pattern : std::false_type {};
