@@ -165,37 +165,29 @@ inline passes::pass_report run_rules(graph& g, std::string_view pass_name, const
   }
   return report;
 }
-} // namespace detail
 
-namespace detail {
-/// The rules of a pass, stored flat: one base per rule, so a pass of N rules
-/// costs the compiler O(N) (a std::tuple of N rules costs O(N^2)).
-template <std::size_t I, class R> struct rule_slot {
-  R rule;
-};
-template <class Indices, class... Rules> struct rule_pack;
+/// The entries of a pass's rules, in order.
 template <std::size_t... I, class... Rules>
-struct rule_pack<std::index_sequence<I...>, Rules...> : rule_slot<I, Rules>... {
-  [[nodiscard]] std::array<rule_entry, sizeof...(Rules)> entries() const {
-    return {entry_of(static_cast<const rule_slot<I, Rules>&>(*this).rule)...};
-  }
-};
+std::array<rule_entry, sizeof...(Rules)> entries_of(const pattern::pack_base<std::index_sequence<I...>, Rules...>& rules) {
+  return {entry_of(pattern::detail::leaf_value<I>(rules))...};
+}
 } // namespace detail
 
-/// A pass of rules applied greedily to a fixed point.
+/// A pass of rules applied greedily to a fixed point. The rules are kept in a
+/// flat `pattern::pack`: a std::tuple of N rules costs the compiler O(N^2).
 template <fixed_string Name, Rule... Rules> struct rewrite_pass {
-  detail::rule_pack<std::index_sequence_for<Rules...>, Rules...> rules;
+  pattern::pack<Rules...> rules;
   static constexpr std::string_view name = Name.view();
 
   passes::pass_report run(graph& g, const passes::run_options& options = {}) const {
-    const auto entries = rules.entries();
+    const auto entries = detail::entries_of(rules);
     return detail::run_rules(g, name, entries.data(), entries.size(), options);
   }
 };
 
 /// rewrite<"Name">(rules...): one pass applying the rules to a fixed point.
 template <fixed_string Name, Rule... R> constexpr rewrite_pass<Name, R...> rewrite(R... rules) {
-  return {{{rules}...}};
+  return {pattern::pack<R...>{{{rules}...}}};
 }
 
 /// A pass written as a function `std::size_t(graph&)` returning how many changes it made.
