@@ -651,6 +651,7 @@ concept formattable = requires(const T& v, T& w, std::string_view s) {
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -1484,6 +1485,7 @@ public:
         results_(std::move(other.results_)), name_(std::move(other.name_)) {
     other.parameters_.clear();
     other.results_.clear();
+    ++other.version_;
   }
   graph& operator=(const graph& other) {
     if (this != &other) *this = graph(other);
@@ -1499,6 +1501,8 @@ public:
     name_ = std::move(other.name_);
     other.parameters_.clear();
     other.results_.clear();
+    ++version_; // this graph's cached order was of its old nodes
+    ++other.version_;
     return *this;
   }
   ~graph() = default;
@@ -1522,6 +1526,7 @@ public:
     for (std::uint32_t k = 0; k < n.inputs.size(); ++k)
       boost::add_edge(n.inputs[k].node, v, edge_data{n.inputs[k].index, k}, store());
     ++live_;
+    ++version_;
     if (info.type_name == "Parameter") parameters_.push_back(id);
     if (info.type_name == "Result") results_.push_back(id);
     try {
@@ -1659,6 +1664,7 @@ public:
       throw error("input " + std::to_string(k) + " does not exist", at_node(n.name, std::string(n.op.type_name())));
     check_output(from, n.name);
     remove_in_edge(id, static_cast<std::uint32_t>(k));
+    ++version_;
     n.inputs[k] = from;
     boost::add_edge(from.node, id, edge_data{from.index, static_cast<std::uint32_t>(k)}, store());
   }
@@ -1675,6 +1681,7 @@ public:
     std::vector<storage::edge_descriptor> old;
     for (auto e : boost::make_iterator_range(boost::in_edges(id, store()))) old.push_back(e);
     for (auto e : old) boost::remove_edge(e, store());
+    ++version_;
     n.inputs = std::move(inputs);
     for (std::uint32_t k = 0; k < n.inputs.size(); ++k)
       boost::add_edge(n.inputs[k].node, id, edge_data{n.inputs[k].index, k}, store());
@@ -1708,7 +1715,19 @@ public:
 
   /// Live nodes with every producer before its consumers; ties keep id order,
   /// so the order is deterministic. A cycle is an error naming a node on it.
+  /// The order is computed once per version of the graph: the passes of a
+  /// pipeline that change nothing share one.
   [[nodiscard]] std::vector<node_id> topological_order() const {
+    const std::lock_guard lock(order_mutex_);
+    if (order_version_ != version_ || !storage_) {
+      order_ = compute_topological_order();
+      order_version_ = version_;
+    }
+    return order_;
+  }
+
+private:
+  [[nodiscard]] std::vector<node_id> compute_topological_order() const {
     const auto& s = store();
     const std::size_t n = boost::num_vertices(s);
     constexpr std::uint32_t dead = 0xffffffffu;
@@ -1751,7 +1770,6 @@ public:
     return order;
   }
 
-private:
   // A moved-from graph has no storage until it is used again.
   storage& store() {
     if (!storage_) storage_ = std::make_unique<storage>();
@@ -1795,6 +1813,7 @@ private:
     boost::clear_in_edges(id, store());
     boost::clear_out_edges(id, store());
     n.alive = false;
+    ++version_;
     n.inputs.clear();
     n.outputs.clear();
     n.op = any_op();
@@ -1839,6 +1858,11 @@ private:
   // node by node, wherever it is moved. A moved-from graph is empty.
   std::unique_ptr<storage> storage_ = std::make_unique<storage>();
   std::size_t live_ = 0;
+  // Bumped by every change of the nodes or edges; the cached order is valid for one version.
+  std::uint64_t version_ = 0;
+  mutable std::mutex order_mutex_;
+  mutable std::vector<node_id> order_;
+  mutable std::uint64_t order_version_ = ~std::uint64_t{0};
   std::vector<node_id> parameters_;
   std::vector<node_id> results_;
   std::string name_;
@@ -2354,7 +2378,8 @@ struct batch_norm_ports {
 };
 
 inline void infer_batch_norm(infer_context& ctx, double epsilon, batch_norm_ports p) {
-  ctx.require(epsilon >= 0, "attribute 'epsilon' must be 0 or more, got " + attr::format(epsilon));
+  // Messages are built only on failure: infer runs for every node added.
+  if (!(epsilon >= 0)) ctx.fail("attribute 'epsilon' must be 0 or more, got " + attr::format(epsilon));
   const std::array<std::pair<std::size_t, std::string_view>, 4> params{
       {{p.gamma, "gamma"}, {p.beta, "beta"}, {p.mean, "mean"}, {p.variance, "variance"}}};
 
@@ -2368,13 +2393,13 @@ inline void infer_batch_norm(infer_context& ctx, double epsilon, batch_norm_port
 
   partial_shape out = ctx.input_shape(p.data);
   if (out.rank_is_static())
-    ctx.require(out.rank() >= 2,
-                checks::input_label(p.data, "data") + " must have rank 2 or more, got shape " + out.to_string());
+    if (out.rank() < 2)
+      ctx.fail(checks::input_label(p.data, "data") + " must have rank 2 or more, got shape " + out.to_string());
   dimension channels = out.rank_is_static() ? out[1] : dimension();
   for (const auto& [i, role] : params) {
     const partial_shape& s = ctx.input_shape(i);
     if (!s.rank_is_static()) continue;
-    ctx.require(s.rank() == 1, checks::input_label(i, role) + " must be 1-D, got shape " + s.to_string());
+    if (s.rank() != 1) ctx.fail(checks::input_label(i, role) + " must be 1-D, got shape " + s.to_string());
     if (!s[0].compatible(channels))
       ctx.fail(checks::input_label(i, role) + " shape " + s.to_string() + " does not match the channel count " +
                channels.to_string() + " (from data shape " + ctx.input_shape(p.data).to_string() +
@@ -6766,6 +6791,7 @@ namespace irforge::ops {
 // again, so a pass is linear in the size of the graph. Rules are indexed by
 // the op type of their root: a rule is only tried at nodes of that type.
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -7570,19 +7596,21 @@ struct run_options {
 /// Removes `id` if nothing consumes it (Results and Parameters stay), and then
 /// its producers that became unused, recursively. Returns how many went.
 inline std::size_t remove_if_unused(graph& g, node_id id) {
+  auto removable = [&g](node_id n) {
+    if (!g.alive(n) || g.consumer_count(n) != 0) return false;
+    const auto type = g.node(n).op.type_name();
+    return type != "Result" && type != "Parameter";
+  };
+  if (!removable(id)) return 0; // the usual case after a rewrite: nothing to do, nothing allocated
   std::size_t removed = 0;
   std::vector<node_id> stack{id};
   while (!stack.empty()) {
     const node_id n = stack.back();
     stack.pop_back();
-    if (!g.alive(n) || g.consumer_count(n) != 0) continue;
-    const auto type = g.node(n).op.type_name();
-    if (type == "Result" || type == "Parameter") continue;
-    std::vector<node_id> producers;
-    for (const auto& in : g.node(n).inputs) producers.push_back(in.node);
+    if (!removable(n)) continue;
+    for (const auto& in : g.node(n).inputs) stack.push_back(in.node);
     g.remove(n);
     ++removed;
-    stack.insert(stack.end(), producers.begin(), producers.end());
   }
   return removed;
 }
@@ -7592,6 +7620,7 @@ namespace detail {
 /// The bookkeeping of one rule firing, kept out of the per-rule code.
 struct rewrite_step {
   std::vector<node_id> around;
+  std::vector<std::array<std::uint32_t, 3>> consumers;
   std::size_t bound = 0;
   std::string root_name;
   bool want_root_name = false;
@@ -7599,10 +7628,19 @@ struct rewrite_step {
   void before(const graph& g, node_id id) {
     around.clear();
     for (const auto& in : g.node(id).inputs) around.push_back(in.node);
-    for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
-      for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
+    for_each_consumer(g, id, [this](node_id c) { around.push_back(c); });
     bound = g.id_bound();
     if (want_root_name) root_name = g.node(id).name; // the rewrite may remove the root
+  }
+  /// The consumers of every output of `id` in the order graph::consumers lists
+  /// them output by output, without its vector per output.
+  template <class F> void for_each_consumer(const graph& g, node_id id, F&& f) {
+    consumers.clear();
+    const auto& s = g.bgl();
+    for (auto e : boost::make_iterator_range(boost::out_edges(id, s)))
+      consumers.push_back({s[e].from_port, static_cast<node_id>(boost::target(e, s)), s[e].to_port});
+    std::sort(consumers.begin(), consumers.end());
+    for (const auto& c : consumers) f(static_cast<node_id>(c[1]));
   }
 };
 
@@ -7667,8 +7705,7 @@ inline passes::pass_report run_rules(graph& g, std::string_view pass_name, const
       for (std::size_t n = step.bound; n < g.id_bound(); ++n)
         if (g.alive(static_cast<node_id>(n))) {
           push(static_cast<node_id>(n));
-          for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
-            for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
+          step.for_each_consumer(g, static_cast<node_id>(n), push);
         }
       passes::remove_if_unused(g, id);
       for (node_id n : step.around) {
@@ -12545,37 +12582,39 @@ template <class Store, class Src> void store_values(tensor& out, const std::vect
 
 /// The value of a TensorProto as an irforge tensor (a view for raw/external data).
 inline tensor to_tensor(const tensor_proto& t) {
-  const std::string what = "tensor '" + std::string(t.name) + "'";
-  const error_location where = in_file(t.file(), t.offset);
-  const element_type type = element_type_from(t.type, what, where);
-  if (t.has_segment) throw error(what + " is stored in segments, which irforge does not support", where);
+  // The messages are built only on failure: this runs once per initializer.
+  const auto what = [&t] { return "tensor '" + std::string(t.name) + "'"; };
+  const auto where = [&t] { return in_file(t.file(), t.offset); };
+  const auto declared = [&t] { return to_string(t.type) + " " + detail::dims_text(t.dims); };
+  const auto known = to_element_type(t.type);
+  const element_type type = known ? *known : element_type_from(t.type, what(), where());
+  if (t.has_segment) throw error(what() + " is stored in segments, which irforge does not support", where());
   shape dims(t.dims.begin(), t.dims.end());
   for (std::int64_t d : dims)
-    if (d < 0) throw error(what + " has a negative dimension in its shape " + detail::dims_text(t.dims), where);
+    if (d < 0) throw error(what() + " has a negative dimension in its shape " + detail::dims_text(t.dims), where());
   std::uint64_t count = 0;
   try {
     count = element_count(dims);
   } catch (const error& e) {
-    throw error(what + ": " + e.message(), where);
+    throw error(what() + ": " + e.message(), where());
   }
   if (count > (std::uint64_t{1} << 56))
-    throw error(what + " of shape " + detail::dims_text(t.dims) + " is too large", where);
+    throw error(what() + " of shape " + detail::dims_text(t.dims) + " is too large", where());
   const std::uint64_t expected = byte_size(type, count);
-  const std::string declared = to_string(t.type) + " " + detail::dims_text(t.dims);
 
   if (t.has_raw_data) {
     if (t.raw_data.size() != expected) {
       const std::string source =
           t.is_external() ? "external data in '" + t.external_path + "'" : std::string("raw_data");
-      throw error(what + ": " + source + " has " + std::to_string(t.raw_data.size()) + " bytes, but " + declared +
+      throw error(what() + ": " + source + " has " + std::to_string(t.raw_data.size()) + " bytes, but " + declared() +
                       " needs " + std::to_string(expected) + " bytes",
-                  where);
+                  where());
     }
     std::shared_ptr<const void> owner = t.is_external() ? std::shared_ptr<const void>(t.external_file)
                                                         : std::shared_ptr<const void>(t.source);
     return tensor::view(type, std::move(dims), t.raw_data, std::move(owner));
   }
-  if (t.is_external()) throw error(what + ": external data was not resolved", where);
+  if (t.is_external()) throw error(what() + ": external data was not resolved", where());
 
   namespace F = fields::tensor_proto;
   std::uint32_t field = F::int32_data;
@@ -12596,10 +12635,10 @@ inline tensor to_tensor(const tensor_proto& t) {
   const std::uint64_t needed_values = bit_width(type) == 4 ? expected : count;
   auto check_count = [&](std::size_t got) {
     if (got != needed_values) {
-      if (got == 0 && count != 0) throw error(what + " of " + declared + " has no data", where);
-      throw error(what + ": " + std::string(field_name) + " has " + std::to_string(got) + " values, but " + declared +
+      if (got == 0 && count != 0) throw error(what() + " of " + declared() + " has no data", where());
+      throw error(what() + ": " + std::string(field_name) + " has " + std::to_string(got) + " values, but " + declared() +
                       " needs " + std::to_string(needed_values),
-                  where);
+                  where());
     }
   };
   tensor out;
@@ -15907,7 +15946,7 @@ public:
 
     const auto names = unique_layer_names(order);
     out.OpenElement("layers");
-    for (std::size_t i = 0; i < order.size(); ++i) layer(out, order[i], i, names[i]);
+    for (std::size_t i = 0; i < order.size(); ++i) layer(out, order[i], i, *names[i]);
     out.CloseElement();
     stats_.layers = order.size();
 
@@ -15964,8 +16003,10 @@ private:
     return order;
   }
 
-  // Layer names must be unique in an IR; a repeated name gets "_<n>".
-  std::vector<std::string> unique_layer_names(const std::vector<node_id>& order) const {
+  // Layer names must be unique in an IR; a repeated name gets "_<n>". The
+  // names are the nodes' own strings when they are unique (the usual case),
+  // else strings kept in renamed_.
+  std::vector<const std::string*> unique_layer_names(const std::vector<node_id>& order) {
     std::unordered_set<std::string_view> taken;
     taken.reserve(order.size());
     bool repeated = false;
@@ -15973,12 +16014,15 @@ private:
       const auto& name = g_.node(id).name;
       repeated = !taken.insert(name).second || name.empty() || repeated;
     }
-    std::vector<std::string> out;
+    std::vector<const std::string*> out;
     out.reserve(order.size());
-    if (!repeated) { // the usual case: every name is already unique
-      for (node_id id : order) out.push_back(g_.node(id).name);
+    if (!repeated) {
+      for (node_id id : order) out.push_back(&g_.node(id).name);
       return out;
     }
+    auto& renamed = renamed_;
+    renamed.clear();
+    renamed.reserve(order.size()); // no reallocation: `out` points into it
     std::unordered_set<std::string> used;
     used.reserve(order.size());
     for (node_id id : order) {
@@ -15993,7 +16037,8 @@ private:
           }
         }
       }
-      out.push_back(std::move(name));
+      renamed.push_back(std::move(name));
+      out.push_back(&renamed.back());
     }
     return out;
   }
@@ -16139,6 +16184,7 @@ private:
   const write_options& options_;
   bin_builder& bin_;
   write_stats& stats_;
+  std::vector<std::string> renamed_;
 };
 
 /// Removes a temporary file unless released (a failed write leaves nothing).
@@ -23857,12 +23903,11 @@ inline void save_dot(const graph& g, const std::string& path) {
 // ---- begin irforge/passes/common_subexpressions.hpp ----
 // irforge — common-subexpression elimination: identical ops on identical
 // inputs are computed once, and identical constants are stored once.
-// Linear in the graph size: a hash map keyed by op type and inputs; ops that
+// Linear in the graph size: a hash table keyed by op type and inputs; ops that
 // share a key are compared attribute by attribute.
 
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 #include <vector>
 
 
@@ -23889,8 +23934,13 @@ inline std::uint64_t subexpression_key(const node_data& n) {
 
 /// Merges duplicates; returns how many nodes were merged away.
 inline std::size_t eliminate_common_subexpressions(graph& g) {
-  std::unordered_multimap<std::uint64_t, node_id> seen;
-  seen.reserve(g.size());
+  // The nodes seen so far, by key, in an open-addressing table (linear
+  // probing, several nodes per key): one allocation for the pass, not one per node.
+  constexpr node_id empty = ~node_id{0};
+  std::size_t capacity = 16;
+  while (capacity < 2 * g.size()) capacity *= 2;
+  const std::size_t mask = capacity - 1;
+  std::vector<std::pair<std::uint64_t, node_id>> seen(capacity, {0, empty});
   std::size_t merged = 0;
   for (node_id id : g.topological_order()) {
     if (!g.alive(id)) continue;
@@ -23898,15 +23948,21 @@ inline std::size_t eliminate_common_subexpressions(graph& g) {
     if (n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>()) continue;
     const std::uint64_t key = detail::subexpression_key(n);
     node_id original = id;
-    for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
-      const auto& c = g.node(it->second);
+    // The key's low bits alone would cluster (inputs sit in its high bits): mix them all in.
+    std::uint64_t spread = key ^ (key >> 33);
+    spread *= 0xff51afd7ed558ccdull;
+    spread ^= spread >> 33;
+    std::size_t slot = static_cast<std::size_t>(spread) & mask;
+    for (; seen[slot].second != empty; slot = (slot + 1) & mask) {
+      if (seen[slot].first != key) continue;
+      const auto& c = g.node(seen[slot].second);
       if (c.op.same_as(n.op) && c.inputs == n.inputs && c.rt_info == n.rt_info) {
-        original = it->second;
+        original = seen[slot].second;
         break;
       }
     }
     if (original == id) {
-      seen.emplace(key, id);
+      seen[slot] = {key, id}; // the empty slot the probe stopped at
       continue;
     }
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k) bypass(g, {id, k}, {original, k});

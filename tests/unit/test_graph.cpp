@@ -113,6 +113,38 @@ TEST_CASE("topological order: smallest ready id first, also for producers added 
   CHECK(g.topological_order() == std::vector<node_id>{a, late, late2, x, y});
 }
 
+TEST_CASE("topological order: the cached order follows every change and every move") {
+  graph g;
+  auto a = param(g, "a", {2});
+  auto x = g.add(TestAdd{}, {{a, 0}, {a, 0}}, "x");
+  auto y = g.add(TestAdd{}, {{a, 0}, {a, 0}}, "y");
+  CHECK(g.topological_order() == std::vector<node_id>{a, x, y});
+  CHECK(g.topological_order() == std::vector<node_id>{a, x, y}); // asked twice: the cached order
+  g.set_input(x, 0, {y, 0});
+  CHECK(g.topological_order() == std::vector<node_id>{a, y, x});
+  g.set_inputs(x, {{a, 0}, {a, 0}});
+  g.set_inputs(y, {{x, 0}, {a, 0}});
+  CHECK(g.topological_order() == std::vector<node_id>{a, x, y});
+  auto z = g.add(TestAdd{}, {{a, 0}, {a, 0}}, "z");
+  g.replace_uses({x, 0}, {z, 0});
+  CHECK(g.topological_order() == std::vector<node_id>{a, x, z, y});
+  g.remove(x);
+  CHECK(g.topological_order() == std::vector<node_id>{a, z, y});
+
+  // A graph assigned over another must not keep the other's order.
+  graph other;
+  auto p = param(other, "p", {2});
+  auto q = other.add(TestAdd{}, {{p, 0}, {p, 0}}, "q");
+  CHECK(other.topological_order() == std::vector<node_id>{p, q});
+  other = std::move(g);
+  CHECK(other.topological_order() == std::vector<node_id>{a, z, y});
+  CHECK(g.topological_order().empty()); // NOLINT(bugprone-use-after-move): the moved-from state is specified
+  graph copy = other;
+  copy.remove(y);
+  CHECK(copy.topological_order() == std::vector<node_id>{a, z});
+  CHECK(other.topological_order() == std::vector<node_id>{a, z, y});
+}
+
 TEST_CASE("a graph moves without copying its nodes; a moved-from graph is empty and usable") {
   graph g("m");
   auto a = param(g, "a", {2, 3});

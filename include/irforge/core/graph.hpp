@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -88,6 +89,7 @@ public:
         results_(std::move(other.results_)), name_(std::move(other.name_)) {
     other.parameters_.clear();
     other.results_.clear();
+    ++other.version_;
   }
   graph& operator=(const graph& other) {
     if (this != &other) *this = graph(other);
@@ -103,6 +105,8 @@ public:
     name_ = std::move(other.name_);
     other.parameters_.clear();
     other.results_.clear();
+    ++version_; // this graph's cached order was of its old nodes
+    ++other.version_;
     return *this;
   }
   ~graph() = default;
@@ -126,6 +130,7 @@ public:
     for (std::uint32_t k = 0; k < n.inputs.size(); ++k)
       boost::add_edge(n.inputs[k].node, v, edge_data{n.inputs[k].index, k}, store());
     ++live_;
+    ++version_;
     if (info.type_name == "Parameter") parameters_.push_back(id);
     if (info.type_name == "Result") results_.push_back(id);
     try {
@@ -263,6 +268,7 @@ public:
       throw error("input " + std::to_string(k) + " does not exist", at_node(n.name, std::string(n.op.type_name())));
     check_output(from, n.name);
     remove_in_edge(id, static_cast<std::uint32_t>(k));
+    ++version_;
     n.inputs[k] = from;
     boost::add_edge(from.node, id, edge_data{from.index, static_cast<std::uint32_t>(k)}, store());
   }
@@ -279,6 +285,7 @@ public:
     std::vector<storage::edge_descriptor> old;
     for (auto e : boost::make_iterator_range(boost::in_edges(id, store()))) old.push_back(e);
     for (auto e : old) boost::remove_edge(e, store());
+    ++version_;
     n.inputs = std::move(inputs);
     for (std::uint32_t k = 0; k < n.inputs.size(); ++k)
       boost::add_edge(n.inputs[k].node, id, edge_data{n.inputs[k].index, k}, store());
@@ -312,7 +319,19 @@ public:
 
   /// Live nodes with every producer before its consumers; ties keep id order,
   /// so the order is deterministic. A cycle is an error naming a node on it.
+  /// The order is computed once per version of the graph: the passes of a
+  /// pipeline that change nothing share one.
   [[nodiscard]] std::vector<node_id> topological_order() const {
+    const std::lock_guard lock(order_mutex_);
+    if (order_version_ != version_ || !storage_) {
+      order_ = compute_topological_order();
+      order_version_ = version_;
+    }
+    return order_;
+  }
+
+private:
+  [[nodiscard]] std::vector<node_id> compute_topological_order() const {
     const auto& s = store();
     const std::size_t n = boost::num_vertices(s);
     constexpr std::uint32_t dead = 0xffffffffu;
@@ -355,7 +374,6 @@ public:
     return order;
   }
 
-private:
   // A moved-from graph has no storage until it is used again.
   storage& store() {
     if (!storage_) storage_ = std::make_unique<storage>();
@@ -399,6 +417,7 @@ private:
     boost::clear_in_edges(id, store());
     boost::clear_out_edges(id, store());
     n.alive = false;
+    ++version_;
     n.inputs.clear();
     n.outputs.clear();
     n.op = any_op();
@@ -443,6 +462,11 @@ private:
   // node by node, wherever it is moved. A moved-from graph is empty.
   std::unique_ptr<storage> storage_ = std::make_unique<storage>();
   std::size_t live_ = 0;
+  // Bumped by every change of the nodes or edges; the cached order is valid for one version.
+  std::uint64_t version_ = 0;
+  mutable std::mutex order_mutex_;
+  mutable std::vector<node_id> order_;
+  mutable std::uint64_t order_version_ = ~std::uint64_t{0};
   std::vector<node_id> parameters_;
   std::vector<node_id> results_;
   std::string name_;

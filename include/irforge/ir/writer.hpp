@@ -182,7 +182,7 @@ public:
 
     const auto names = unique_layer_names(order);
     out.OpenElement("layers");
-    for (std::size_t i = 0; i < order.size(); ++i) layer(out, order[i], i, names[i]);
+    for (std::size_t i = 0; i < order.size(); ++i) layer(out, order[i], i, *names[i]);
     out.CloseElement();
     stats_.layers = order.size();
 
@@ -239,8 +239,10 @@ private:
     return order;
   }
 
-  // Layer names must be unique in an IR; a repeated name gets "_<n>".
-  std::vector<std::string> unique_layer_names(const std::vector<node_id>& order) const {
+  // Layer names must be unique in an IR; a repeated name gets "_<n>". The
+  // names are the nodes' own strings when they are unique (the usual case),
+  // else strings kept in renamed_.
+  std::vector<const std::string*> unique_layer_names(const std::vector<node_id>& order) {
     std::unordered_set<std::string_view> taken;
     taken.reserve(order.size());
     bool repeated = false;
@@ -248,12 +250,15 @@ private:
       const auto& name = g_.node(id).name;
       repeated = !taken.insert(name).second || name.empty() || repeated;
     }
-    std::vector<std::string> out;
+    std::vector<const std::string*> out;
     out.reserve(order.size());
-    if (!repeated) { // the usual case: every name is already unique
-      for (node_id id : order) out.push_back(g_.node(id).name);
+    if (!repeated) {
+      for (node_id id : order) out.push_back(&g_.node(id).name);
       return out;
     }
+    auto& renamed = renamed_;
+    renamed.clear();
+    renamed.reserve(order.size()); // no reallocation: `out` points into it
     std::unordered_set<std::string> used;
     used.reserve(order.size());
     for (node_id id : order) {
@@ -268,7 +273,8 @@ private:
           }
         }
       }
-      out.push_back(std::move(name));
+      renamed.push_back(std::move(name));
+      out.push_back(&renamed.back());
     }
     return out;
   }
@@ -414,6 +420,7 @@ private:
   const write_options& options_;
   bin_builder& bin_;
   write_stats& stats_;
+  std::vector<std::string> renamed_;
 };
 
 /// Removes a temporary file unless released (a failed write leaves nothing).

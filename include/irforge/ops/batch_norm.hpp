@@ -24,7 +24,8 @@ struct batch_norm_ports {
 };
 
 inline void infer_batch_norm(infer_context& ctx, double epsilon, batch_norm_ports p) {
-  ctx.require(epsilon >= 0, "attribute 'epsilon' must be 0 or more, got " + attr::format(epsilon));
+  // Messages are built only on failure: infer runs for every node added.
+  if (!(epsilon >= 0)) ctx.fail("attribute 'epsilon' must be 0 or more, got " + attr::format(epsilon));
   const std::array<std::pair<std::size_t, std::string_view>, 4> params{
       {{p.gamma, "gamma"}, {p.beta, "beta"}, {p.mean, "mean"}, {p.variance, "variance"}}};
 
@@ -38,13 +39,13 @@ inline void infer_batch_norm(infer_context& ctx, double epsilon, batch_norm_port
 
   partial_shape out = ctx.input_shape(p.data);
   if (out.rank_is_static())
-    ctx.require(out.rank() >= 2,
-                checks::input_label(p.data, "data") + " must have rank 2 or more, got shape " + out.to_string());
+    if (out.rank() < 2)
+      ctx.fail(checks::input_label(p.data, "data") + " must have rank 2 or more, got shape " + out.to_string());
   dimension channels = out.rank_is_static() ? out[1] : dimension();
   for (const auto& [i, role] : params) {
     const partial_shape& s = ctx.input_shape(i);
     if (!s.rank_is_static()) continue;
-    ctx.require(s.rank() == 1, checks::input_label(i, role) + " must be 1-D, got shape " + s.to_string());
+    if (s.rank() != 1) ctx.fail(checks::input_label(i, role) + " must be 1-D, got shape " + s.to_string());
     if (!s[0].compatible(channels))
       ctx.fail(checks::input_label(i, role) + " shape " + s.to_string() + " does not match the channel count " +
                channels.to_string() + " (from data shape " + ctx.input_shape(p.data).to_string() +

@@ -1,12 +1,11 @@
 // irforge — common-subexpression elimination: identical ops on identical
 // inputs are computed once, and identical constants are stored once.
-// Linear in the graph size: a hash map keyed by op type and inputs; ops that
+// Linear in the graph size: a hash table keyed by op type and inputs; ops that
 // share a key are compared attribute by attribute.
 #pragma once
 
 #include <cstdint>
 #include <functional>
-#include <unordered_map>
 #include <vector>
 
 #include "irforge/core/graph.hpp"
@@ -40,8 +39,13 @@ inline std::uint64_t subexpression_key(const node_data& n) {
 
 /// Merges duplicates; returns how many nodes were merged away.
 inline std::size_t eliminate_common_subexpressions(graph& g) {
-  std::unordered_multimap<std::uint64_t, node_id> seen;
-  seen.reserve(g.size());
+  // The nodes seen so far, by key, in an open-addressing table (linear
+  // probing, several nodes per key): one allocation for the pass, not one per node.
+  constexpr node_id empty = ~node_id{0};
+  std::size_t capacity = 16;
+  while (capacity < 2 * g.size()) capacity *= 2;
+  const std::size_t mask = capacity - 1;
+  std::vector<std::pair<std::uint64_t, node_id>> seen(capacity, {0, empty});
   std::size_t merged = 0;
   for (node_id id : g.topological_order()) {
     if (!g.alive(id)) continue;
@@ -49,15 +53,21 @@ inline std::size_t eliminate_common_subexpressions(graph& g) {
     if (n.op.is<ops::Parameter>() || n.op.is<ops::Result>() || n.op.is<ops::generic_op>()) continue;
     const std::uint64_t key = detail::subexpression_key(n);
     node_id original = id;
-    for (auto [it, end] = seen.equal_range(key); it != end; ++it) {
-      const auto& c = g.node(it->second);
+    // The key's low bits alone would cluster (inputs sit in its high bits): mix them all in.
+    std::uint64_t spread = key ^ (key >> 33);
+    spread *= 0xff51afd7ed558ccdull;
+    spread ^= spread >> 33;
+    std::size_t slot = static_cast<std::size_t>(spread) & mask;
+    for (; seen[slot].second != empty; slot = (slot + 1) & mask) {
+      if (seen[slot].first != key) continue;
+      const auto& c = g.node(seen[slot].second);
       if (c.op.same_as(n.op) && c.inputs == n.inputs && c.rt_info == n.rt_info) {
-        original = it->second;
+        original = seen[slot].second;
         break;
       }
     }
     if (original == id) {
-      seen.emplace(key, id);
+      seen[slot] = {key, id}; // the empty slot the probe stopped at
       continue;
     }
     for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k) bypass(g, {id, k}, {original, k});

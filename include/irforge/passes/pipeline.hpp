@@ -13,6 +13,7 @@
 // the op type of their root: a rule is only tried at nodes of that type.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstddef>
@@ -50,19 +51,21 @@ struct run_options {
 /// Removes `id` if nothing consumes it (Results and Parameters stay), and then
 /// its producers that became unused, recursively. Returns how many went.
 inline std::size_t remove_if_unused(graph& g, node_id id) {
+  auto removable = [&g](node_id n) {
+    if (!g.alive(n) || g.consumer_count(n) != 0) return false;
+    const auto type = g.node(n).op.type_name();
+    return type != "Result" && type != "Parameter";
+  };
+  if (!removable(id)) return 0; // the usual case after a rewrite: nothing to do, nothing allocated
   std::size_t removed = 0;
   std::vector<node_id> stack{id};
   while (!stack.empty()) {
     const node_id n = stack.back();
     stack.pop_back();
-    if (!g.alive(n) || g.consumer_count(n) != 0) continue;
-    const auto type = g.node(n).op.type_name();
-    if (type == "Result" || type == "Parameter") continue;
-    std::vector<node_id> producers;
-    for (const auto& in : g.node(n).inputs) producers.push_back(in.node);
+    if (!removable(n)) continue;
+    for (const auto& in : g.node(n).inputs) stack.push_back(in.node);
     g.remove(n);
     ++removed;
-    stack.insert(stack.end(), producers.begin(), producers.end());
   }
   return removed;
 }
@@ -72,6 +75,7 @@ namespace detail {
 /// The bookkeeping of one rule firing, kept out of the per-rule code.
 struct rewrite_step {
   std::vector<node_id> around;
+  std::vector<std::array<std::uint32_t, 3>> consumers;
   std::size_t bound = 0;
   std::string root_name;
   bool want_root_name = false;
@@ -79,10 +83,19 @@ struct rewrite_step {
   void before(const graph& g, node_id id) {
     around.clear();
     for (const auto& in : g.node(id).inputs) around.push_back(in.node);
-    for (std::uint32_t k = 0; k < g.node(id).outputs.size(); ++k)
-      for (const auto& c : g.consumers({id, k})) around.push_back(c.node);
+    for_each_consumer(g, id, [this](node_id c) { around.push_back(c); });
     bound = g.id_bound();
     if (want_root_name) root_name = g.node(id).name; // the rewrite may remove the root
+  }
+  /// The consumers of every output of `id` in the order graph::consumers lists
+  /// them output by output, without its vector per output.
+  template <class F> void for_each_consumer(const graph& g, node_id id, F&& f) {
+    consumers.clear();
+    const auto& s = g.bgl();
+    for (auto e : boost::make_iterator_range(boost::out_edges(id, s)))
+      consumers.push_back({s[e].from_port, static_cast<node_id>(boost::target(e, s)), s[e].to_port});
+    std::sort(consumers.begin(), consumers.end());
+    for (const auto& c : consumers) f(static_cast<node_id>(c[1]));
   }
 };
 
@@ -147,8 +160,7 @@ inline passes::pass_report run_rules(graph& g, std::string_view pass_name, const
       for (std::size_t n = step.bound; n < g.id_bound(); ++n)
         if (g.alive(static_cast<node_id>(n))) {
           push(static_cast<node_id>(n));
-          for (std::uint32_t k = 0; k < g.node(static_cast<node_id>(n)).outputs.size(); ++k)
-            for (const auto& c : g.consumers({static_cast<node_id>(n), k})) push(c.node);
+          step.for_each_consumer(g, static_cast<node_id>(n), push);
         }
       passes::remove_if_unused(g, id);
       for (node_id n : step.around) {

@@ -44,37 +44,39 @@ template <class Store, class Src> void store_values(tensor& out, const std::vect
 
 /// The value of a TensorProto as an irforge tensor (a view for raw/external data).
 inline tensor to_tensor(const tensor_proto& t) {
-  const std::string what = "tensor '" + std::string(t.name) + "'";
-  const error_location where = in_file(t.file(), t.offset);
-  const element_type type = element_type_from(t.type, what, where);
-  if (t.has_segment) throw error(what + " is stored in segments, which irforge does not support", where);
+  // The messages are built only on failure: this runs once per initializer.
+  const auto what = [&t] { return "tensor '" + std::string(t.name) + "'"; };
+  const auto where = [&t] { return in_file(t.file(), t.offset); };
+  const auto declared = [&t] { return to_string(t.type) + " " + detail::dims_text(t.dims); };
+  const auto known = to_element_type(t.type);
+  const element_type type = known ? *known : element_type_from(t.type, what(), where());
+  if (t.has_segment) throw error(what() + " is stored in segments, which irforge does not support", where());
   shape dims(t.dims.begin(), t.dims.end());
   for (std::int64_t d : dims)
-    if (d < 0) throw error(what + " has a negative dimension in its shape " + detail::dims_text(t.dims), where);
+    if (d < 0) throw error(what() + " has a negative dimension in its shape " + detail::dims_text(t.dims), where());
   std::uint64_t count = 0;
   try {
     count = element_count(dims);
   } catch (const error& e) {
-    throw error(what + ": " + e.message(), where);
+    throw error(what() + ": " + e.message(), where());
   }
   if (count > (std::uint64_t{1} << 56))
-    throw error(what + " of shape " + detail::dims_text(t.dims) + " is too large", where);
+    throw error(what() + " of shape " + detail::dims_text(t.dims) + " is too large", where());
   const std::uint64_t expected = byte_size(type, count);
-  const std::string declared = to_string(t.type) + " " + detail::dims_text(t.dims);
 
   if (t.has_raw_data) {
     if (t.raw_data.size() != expected) {
       const std::string source =
           t.is_external() ? "external data in '" + t.external_path + "'" : std::string("raw_data");
-      throw error(what + ": " + source + " has " + std::to_string(t.raw_data.size()) + " bytes, but " + declared +
+      throw error(what() + ": " + source + " has " + std::to_string(t.raw_data.size()) + " bytes, but " + declared() +
                       " needs " + std::to_string(expected) + " bytes",
-                  where);
+                  where());
     }
     std::shared_ptr<const void> owner = t.is_external() ? std::shared_ptr<const void>(t.external_file)
                                                         : std::shared_ptr<const void>(t.source);
     return tensor::view(type, std::move(dims), t.raw_data, std::move(owner));
   }
-  if (t.is_external()) throw error(what + ": external data was not resolved", where);
+  if (t.is_external()) throw error(what() + ": external data was not resolved", where());
 
   namespace F = fields::tensor_proto;
   std::uint32_t field = F::int32_data;
@@ -95,10 +97,10 @@ inline tensor to_tensor(const tensor_proto& t) {
   const std::uint64_t needed_values = bit_width(type) == 4 ? expected : count;
   auto check_count = [&](std::size_t got) {
     if (got != needed_values) {
-      if (got == 0 && count != 0) throw error(what + " of " + declared + " has no data", where);
-      throw error(what + ": " + std::string(field_name) + " has " + std::to_string(got) + " values, but " + declared +
+      if (got == 0 && count != 0) throw error(what() + " of " + declared() + " has no data", where());
+      throw error(what() + ": " + std::string(field_name) + " has " + std::to_string(got) + " values, but " + declared() +
                       " needs " + std::to_string(needed_values),
-                  where);
+                  where());
     }
   };
   tensor out;
