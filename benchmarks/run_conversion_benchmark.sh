@@ -52,6 +52,7 @@ command -v ninja >/dev/null || need+=(ninja-build)
 command -v g++ >/dev/null || need+=(g++)
 [ -e /usr/include/boost/version.hpp ] || need+=(libboost-dev)
 [ -e /usr/include/tinyxml2.h ] || need+=(libtinyxml2-dev)
+[ -e /usr/include/jemalloc/jemalloc.h ] || need+=(libjemalloc-dev)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 [ -x /usr/bin/time ] || need+=(time)
@@ -77,9 +78,13 @@ if [ ! -f "$build/build.ninja" ]; then
   cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIRFORGE_BUILD_TESTS=OFF \
         -DIRFORGE_BUILD_EXAMPLES=OFF -DIRFORGE_BUILD_BENCHMARKS=ON
 fi
-ninja -C "$build" "make_$which" irforge_cli
+# The tool as installed links jemalloc (IRFORGE_CLI_ALLOCATOR); the same object
+# file linked without it runs too, so the figures show what the allocator gives.
+cmake -S "$root" -B "$build" -DIRFORGE_CLI_ALLOCATOR=jemalloc > /dev/null
+ninja -C "$build" "make_$which" irforge_cli irforge_cli_system_malloc
 generator="$build/benchmarks/make_$which"
 irforge="$build/tools/irforge"
+irforge_system="$build/tools/irforge-system-malloc"
 
 # ---- the model (cached; rebuilt when the generator changes) -----------------------------
 if [ "$which" = chain ]; then
@@ -129,26 +134,33 @@ run() {
   rm -f "$tf"
 }
 run_irforge() { rm -rf "$ir_dir"; run irforge "$irforge" --input_model "$model" --output_dir "$ir_dir"; }
+run_irforge_system() {
+  rm -rf "$ir_dir.system"
+  run irforge-system-malloc "$irforge_system" --input_model "$model" --output_dir "$ir_dir.system"
+}
 run_ort() { rm -f "$ort_out"; run ort node "$bench_dir/ort_optimize.js" "$model" "$ort_out" "$level"; }
 
 echo "== warm-up (not counted): the model file in the page cache, both programs loaded once"
 run_irforge
+run_irforge_system
 run_ort
 : > "$measure_log"
 for i in $(seq 1 "$reps"); do
-  # alternate which goes first, so neither always runs right after the other's writes
-  if [ $((i % 2)) -eq 1 ]; then run_irforge; run_ort; else run_ort; run_irforge; fi
-  echo "   repetition $i/$reps: $(tail -n 2 "$measure_log" | tr '\t\n' ' ')"
+  # alternate the order, so no tool always runs right after another's writes
+  if [ $((i % 2)) -eq 1 ]; then run_irforge; run_irforge_system; run_ort; else run_ort; run_irforge_system; run_irforge; fi
+  echo "   repetition $i/$reps: $(tail -n 3 "$measure_log" | tr '\t\n' ' ')"
 done
 
 median() { # median of column $2 for tool $1
   awk -F'\t' -v t="$1" -v c="$2" '$1 == t { print $c }' "$measure_log" | sort -g |
     awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-if_time="$(median irforge 2)"; ort_time="$(median ort 2)"
+if_time="$(median irforge 2)"; ort_time="$(median ort 2)"; sys_time="$(median irforge-system-malloc 2)"
 if_rss="$(median irforge 3)"; ort_rss="$(median ort 3)"
 if_rss_max="$(awk -F'\t' '$1 == "irforge" && $3 > m { m = $3 } END { print m }' "$measure_log")"
 ratio="$(awk -v a="$ort_time" -v b="$if_time" 'BEGIN { printf "%.2f", a / b }')"
+sys_ratio="$(awk -v a="$ort_time" -v b="$sys_time" 'BEGIN { printf "%.2f", a / b }')"
+sys_rss="$(median irforge-system-malloc 3)"
 mem_ratio="$(awk -v r="$if_rss_max" -v s="$model_bytes" 'BEGIN { printf "%.2f", r * 1024 / s }')"
 ort_mem_ratio="$(awk -v r="$ort_rss" -v s="$model_bytes" 'BEGIN { printf "%.2f", r * 1024 / s }')"
 
@@ -170,6 +182,10 @@ read -r f32_bytes unique_bytes < <(awk '
   END { printf "%d %d\n", f32, uniq }' "$xml")
 bin_bytes="$(stat -c %s "$bin")"
 expected=$(( (params - 3 * bn_channels) * 4 ))
+if ! cmp -s "$xml" "$ir_dir.system/$name.xml" || ! cmp -s "$bin" "$ir_dir.system/$name.bin"; then
+  echo "[ ERROR ]  the two irforge builds wrote different IR" >&2
+  exit 1
+fi
 if [ "$f32_bytes" -ne "$expected" ] || [ "$bin_bytes" -ne "$unique_bytes" ]; then
   echo "[ ERROR ]  the IR does not hold the model's folded weights: f32 Const bytes $f32_bytes, expected $expected" \
        "(($params parameters - 3 x $bn_channels batch-norm channels) x 4); .bin $bin_bytes bytes, distinct blobs $unique_bytes bytes" >&2
@@ -199,11 +215,12 @@ verdict_mem=$(awk -v r="$mem_ratio" 'BEGIN { print (r <= 1.5) ? "yes" : "NO" }')
   echo "| machine | $(nproc) cores ($cpu), $mem_total |"
   echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
   echo "| model | $name.onnx from make_$which: $source_nodes nodes, $params float32 parameters, $model_bytes bytes |"
-  echo "| irforge | \`irforge --input_model $name.onnx --output_dir ...\` (Release build, $(g++ -dumpfullversion 2>/dev/null || echo g++)) |"
+  echo "| irforge | \`irforge --input_model $name.onnx --output_dir ...\` (Release build, $(g++ -dumpfullversion 2>/dev/null || echo g++), linked with jemalloc as the tool is by default) |"
   echo "| peer | onnxruntime-node $ort_ver on node $(node --version): InferenceSession.create with graphOptimizationLevel '$level' and optimizedModelFilePath |"
   echo "| irforge median time | $if_time s |"
   echo "| onnxruntime median time | $ort_time s |"
   echo "| ratio (onnxruntime / irforge) | **$ratio** (irforge faster: $verdict_time) |"
+  echo "| irforge on glibc malloc | $sys_time s median, ratio $sys_ratio, peak RSS $sys_rss KiB median (the same object file linked without jemalloc; the same IR, byte for byte) |"
   echo "| irforge peak RSS | $if_rss KiB median, $if_rss_max KiB max |"
   echo "| onnxruntime peak RSS | $ort_rss KiB median ($ort_mem_ratio x the model file) |"
   echo "| irforge peak RSS / model file size | **$mem_ratio** (max of the runs; at most 1.5: $verdict_mem) |"

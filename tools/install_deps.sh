@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what irforge needs to build and test, from Debian packages.
 set -euo pipefail
-packages=(g++ clang cmake meson ninja-build python3 libboost-dev nlohmann-json3-dev doctest-dev libtinyxml2-dev
+packages=(g++ clang cmake meson ninja-build python3 libboost-dev nlohmann-json3-dev doctest-dev libtinyxml2-dev libjemalloc-dev
           libonnx-testdata)
 missing=()
 for p in "${packages[@]}"; do
