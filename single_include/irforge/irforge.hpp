@@ -24487,12 +24487,12 @@ inline constexpr auto merge_reshapes = rule<"MergeReshapes">(
       const output_ref root{m.root(), 0};
       const auto& s = g.info(root).shape;
       if (!s.is_static()) return false;
-      auto& outer = g.node(m.root());
       const auto target = s.to_shape();
       const output_ref shape_const =
           add_constant(g, tensor::from_values<std::int64_t>({static_cast<std::int64_t>(target.size())}, target), m.root(), "shape");
       absorb_names(g, node<"inner">(m), m.root());
-      outer.op.template get<ops::Reshape>().special_zero = false;
+      // Looked up after add_constant: adding a node may move every node.
+      g.node(m.root()).op.template get<ops::Reshape>().special_zero = false;
       g.set_inputs(m.root(), {out<"x">(m), shape_const});
       g.infer(m.root());
       return true;
