@@ -68,7 +68,7 @@ output_ref fold_binary(graph& g, output_ref a, output_ref b, node_id owner, cons
     if (auto folded = fold_values<Op>(g, at, bt, owner, suffix)) return *folded;
   }
   const node_id n = g.add(Op{}, {a, b}, g.node(owner).name + "/" + suffix);
-  g.node(n).source_names = g.node(owner).source_names;
+  inherit_source_names(g, owner, n);
   return fold_output(g, {n, 0});
 }
 
@@ -175,8 +175,8 @@ bool decompose_batch_norm(const pattern::match<decltype(op<BN>(_, _, _, _, _))>&
   const output_ref scale_c = as_type(scale, "scale"), shift_c = as_type(shift, "shift");
   const node_id mul = g.add(ops::Multiply{}, {x, scale_c}, g.node(bn).name + "/mul");
   const node_id add = g.add(ops::Add{}, {{mul, 0}, shift_c}, g.node(bn).name + "/add");
-  g.node(mul).source_names = g.node(bn).source_names;
-  g.node(add).source_names = g.node(bn).source_names;
+  inherit_source_names(g, bn, mul);
+  inherit_source_names(g, bn, add);
   g.replace_uses({bn, 0}, {add, 0});
   return true;
 }
@@ -210,9 +210,9 @@ inline constexpr auto multiply_through_add = rule<"MultiplyThroughAdd">(
       if (!g.info(bs).value) return false;
       const node_id mul = g.add(ops::Multiply{}, {out<"x">(m), out<"s">(m)}, g.node(root).name + "/scale");
       const node_id add = g.add(ops::Add{}, {{mul, 0}, bs}, g.node(root).name + "/shift");
-      g.node(mul).source_names = g.node(root).source_names;
+      inherit_source_names(g, root, mul);
       absorb_names(g, node<"add">(m), mul);
-      g.node(add).source_names = g.node(mul).source_names;
+      g.node(add).source_names = g.node(mul).source_names; // the layers mul stands for: root and the old Add
       g.replace_uses({root, 0}, {add, 0});
       return true;
     });
@@ -342,7 +342,7 @@ bool fold_input_shift(const auto& m, graph& g) {
   const output_ref b = detail::typed_constant(g, bias, dims, g.info({conv, 0}).type, shift, "input_shift");
   const auto users = g.consumers({conv, 0});
   const node_id add = g.add(ops::Add{}, {{conv, 0}, b}, g.node(shift).name + "/as_bias");
-  g.node(add).source_names = g.node(shift).source_names;
+  inherit_source_names(g, shift, add);
   for (const auto& u : users) g.set_input(u.node, u.index, {add, 0});
   g.port({add, 0}).names = std::move(g.port({conv, 0}).names); // the tensor keeps its name
   g.port({conv, 0}).names.clear();
@@ -403,10 +403,10 @@ bool permutation_through(const auto& m, graph& g) {
   dims[1] = (*xd)[1];
   const output_ref cc = detail::typed_constant(g, moved, dims, g.info(out<"c">(m)).type, root, "permuted");
   const node_id op_node = g.add(Op{}, {out<"x">(m), cc}, g.node(root).name);
-  g.node(op_node).source_names = g.node(root).source_names;
+  inherit_source_names(g, root, op_node);
   const node_data gn = g.node(gather); // a copy: adding nodes may move the node storage
   const node_id new_gather = g.add(ops::Gather{}, {{op_node, 0}, gn.inputs[1], gn.inputs[2]}, gn.name + "/moved");
-  g.node(new_gather).source_names = gn.source_names;
+  inherit_source_names(g, gather, new_gather);
   g.replace_uses({root, 0}, {new_gather, 0});
   return true;
 }

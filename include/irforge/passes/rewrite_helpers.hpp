@@ -22,6 +22,14 @@ inline void absorb_names(graph& g, node_id from, node_id into) {
     dst.push_back(g.node(from).name);
 }
 
+/// A node a rewrite creates in place of `from` stands for the same source
+/// layers: `from`'s source names, or its own name when it has none (a graph
+/// built by hand), never the new node's made-up name.
+inline void inherit_source_names(graph& g, node_id from, node_id into) {
+  const auto& src = g.node(from);
+  g.node(into).source_names = src.source_names.empty() ? std::vector<std::string>{src.name} : src.source_names;
+}
+
 /// Makes `replacement` stand for output `old` of a node that disappears:
 /// consumers move over, the tensor's names move over, and the producer of the
 /// replacement absorbs the source names of the old node.
