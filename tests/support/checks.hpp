@@ -1,6 +1,7 @@
 // Test support: small helpers several test files share.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -9,11 +10,22 @@
 #include <doctest/doctest.h>
 
 #include "irforge/core/error.hpp"
+#include "irforge/core/graph.hpp"
 #include "irforge/core/op.hpp"
 #include "irforge/core/tensor.hpp"
 #include "irforge/reference/kernel.hpp"
 
 namespace irforge::test {
+
+/// Op types and counts of a graph, leaving out Parameter, Result and Const.
+inline std::map<std::string, int> op_counts(const graph& g) {
+  std::map<std::string, int> counts;
+  for (node_id n : g.nodes()) {
+    const std::string type(g.node(n).op.type_name());
+    if (type != "Parameter" && type != "Result" && type != "Const") ++counts[type];
+  }
+  return counts;
+}
 
 /// The message of the irforge::error `f` throws (the test fails if it throws none).
 template <class F> std::string error_of(F&& f) {

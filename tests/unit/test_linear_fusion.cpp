@@ -21,6 +21,7 @@
 #include "irforge/passes/standard.hpp"
 #include "irforge/reference/compare.hpp"
 #include "irforge/reference/evaluator.hpp"
+#include "support/checks.hpp"
 
 using namespace irforge;
 
@@ -83,15 +84,7 @@ struct net {
   }
 };
 
-/// Op types and counts, leaving out Parameter, Result and Const.
-std::map<std::string, int> op_counts(const graph& g) {
-  std::map<std::string, int> counts;
-  for (node_id n : g.nodes()) {
-    const std::string type(g.node(n).op.type_name());
-    if (type != "Parameter" && type != "Result" && type != "Const") ++counts[type];
-  }
-  return counts;
-}
+using irforge::test::op_counts;
 
 int count_of(const graph& g, std::string_view type) {
   int k = 0;

@@ -24,6 +24,7 @@
 #include "irforge/reference/compare.hpp"
 #include "irforge/reference/evaluator.hpp"
 #include "irforge/reference/inputs.hpp"
+#include "support/checks.hpp"
 #include "support/test_paths.hpp"
 
 using namespace irforge;
@@ -76,15 +77,7 @@ struct net {
   }
 };
 
-/// Op types and counts, leaving out Parameter, Result and Const.
-std::map<std::string, int> op_counts(const graph& g) {
-  std::map<std::string, int> counts;
-  for (node_id n : g.nodes()) {
-    const std::string type(g.node(n).op.type_name());
-    if (type != "Parameter" && type != "Result" && type != "Const") ++counts[type];
-  }
-  return counts;
-}
+using irforge::test::op_counts;
 
 /// Inputs in [-4, 4]; the first one starts with the corners of the activations (0, +-3, +-6, ...).
 std::vector<tensor> inputs_for(const graph& g) {
