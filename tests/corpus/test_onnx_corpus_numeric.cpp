@@ -19,6 +19,7 @@
 #include "irforge/io/npy.hpp"
 #include "irforge/ir/reader.hpp"
 #include "irforge/ir/writer.hpp"
+#include "irforge/passes/standard.hpp"
 #include "irforge/reference/compare.hpp"
 #include "irforge/reference/evaluator.hpp"
 #include "support/test_paths.hpp"
@@ -92,7 +93,7 @@ tensor read_data(const fs::path& p) {
 }
 } // namespace
 
-TEST_CASE("corpus: ONNX models match their reference outputs, and their IR evaluates bit for bit the same" *
+TEST_CASE("corpus: ONNX models match their reference outputs, also after the standard pipeline, and their IR evaluates bit for bit the same" *
           doctest::test_suite("corpus")) {
   if (!fs::exists(test::corpus_dir() / "onnx")) {
     MESSAGE("skipped: the corpus is absent");
@@ -118,11 +119,15 @@ TEST_CASE("corpus: ONNX models match their reference outputs, and their IR evalu
       ir::serialize(g, xml, bin);
       auto owner = std::make_shared<std::vector<std::byte>>(bin);
       const graph back = ir::parse(xml, *owner, owner);
+      // The standard pipeline (folding, fusions, CSE ...) must keep the reference outputs too.
+      graph optimized = g;
+      passes::standard().run(optimized);
       for (std::size_t set = 0; set < c.inputs.size() && failure.empty(); ++set) {
         std::vector<tensor> inputs;
         for (const auto& p : c.inputs[set]) inputs.push_back(read_data(p));
         const auto got = reference::evaluate(g, inputs);
         const auto got_back = reference::evaluate(back, inputs);
+        const auto got_optimized = reference::evaluate(optimized, inputs);
         for (std::size_t k = 0; k < c.outputs[set].size() && failure.empty(); ++k) {
           tensor expected = read_data(c.outputs[set][k]);
           if (k >= got.size()) {
@@ -139,6 +144,11 @@ TEST_CASE("corpus: ONNX models match their reference outputs, and their IR evalu
           else if (got_back[k].bytes().size() != got[k].bytes().size() ||
                    std::memcmp(got_back[k].bytes().data(), got[k].bytes().data(), got[k].bytes().size()) != 0)
             failure = "the IR read back is not bit-identical";
+          else if (k >= got_optimized.size())
+            failure = "the optimized graph has fewer outputs";
+          else if (const auto opt = reference::compare(got_optimized[k], expected, c.rtol, c.atol); !opt.ok())
+            failure = "set " + std::to_string(set) + " output " + std::to_string(k) +
+                      " after the standard pipeline: " + opt.describe();
         }
       }
     } catch (const std::exception& e) {
