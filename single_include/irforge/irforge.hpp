@@ -24417,9 +24417,10 @@ inline constexpr auto linear_fusion =
 // irforge — removal of ops that change nothing: Reshape/Squeeze/Unsqueeze/
 // Broadcast to the shape the tensor already has, an identity Transpose, a
 // Convert to the type the tensor already has, Multiply/Divide by 1, Add/Subtract
-// of 0 (when the constant does not broadcast the tensor to a larger shape), and
-// a Concat or Split of one part. The removed layer's name is kept in the
-// fused_names of the producer.
+// of 0 (when the constant does not broadcast the tensor to a larger shape), a
+// Concat of one input, and Reshape/Transpose pairs merged. The removed layer's
+// name is kept in the fused_names of the producer. (Identity and Dropout never
+// reach the graph: the frontends map them to their input.)
 
 
 namespace irforge::passes {
