@@ -323,7 +323,7 @@ public:
   /// pipeline that change nothing share one.
   [[nodiscard]] std::vector<node_id> topological_order() const {
     const std::lock_guard lock(order_mutex_);
-    if (order_version_ != version_ || !storage_) {
+    if (order_version_ != version_) {
       order_ = compute_topological_order();
       order_version_ = version_;
     }

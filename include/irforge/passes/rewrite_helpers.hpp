@@ -22,12 +22,12 @@ inline void absorb_names(graph& g, node_id from, node_id into) {
     dst.push_back(g.node(from).name);
 }
 
-/// A node a rewrite creates in place of `from` stands for the same source
-/// layers: `from`'s source names, or its own name when it has none (a graph
-/// built by hand), never the new node's made-up name.
+/// A node a rewrite creates in place of `from` stands for exactly the source
+/// layers `from` stands for (by absorb_names' rule: its name when it has no
+/// source names), never for the new node's made-up name.
 inline void inherit_source_names(graph& g, node_id from, node_id into) {
-  const auto& src = g.node(from);
-  g.node(into).source_names = src.source_names.empty() ? std::vector<std::string>{src.name} : src.source_names;
+  g.node(into).source_names.clear();
+  absorb_names(g, from, into);
 }
 
 /// Makes `replacement` stand for output `old` of a node that disappears:
